@@ -40,8 +40,8 @@ def initialize_parameters_random(layer_dims: Sequence[int], seed: int = 3) -> Pa
 
 
 def initialize_parameters_he(layer_dims: Sequence[int], seed: int = 3) -> Params:
-    """W_l = randn(n_l, n_{l-1}) * sqrt(2 / n_{l-1}), b_l = 0."""
-    return _initialize(layer_dims, seed, lambda n_prev: np.sqrt(2.0 / n_prev))
+    """W_l = randn(n_l, n_{l-1}) * sqrt(2 / n_{l-1}), b_l = 0 (``initialize_parameters_deep``)."""
+    return initialize_parameters_deep(layer_dims, seed)
 
 
 def initialize_parameters_xavier(layer_dims: Sequence[int], seed: int = 3) -> Params:
@@ -50,5 +50,9 @@ def initialize_parameters_xavier(layer_dims: Sequence[int], seed: int = 3) -> Pa
 
 
 def initialize_parameters_deep(layer_dims: Sequence[int], seed: int = 3) -> Params:
-    """He initialization (``initialize_parameters_he``)."""
-    return initialize_parameters_he(layer_dims, seed)
+    """He initialization: W_l = randn(n_l, n_{l-1}) * sqrt(2 / n_{l-1}), b_l = 0.
+
+    The primary of the two He initializers: assignment 1 teaches it, and later assignments'
+    helper modules, which hold its source, must not hold the later ``initialize_parameters_he``.
+    """
+    return _initialize(layer_dims, seed, lambda n_prev: np.sqrt(2.0 / n_prev))
