@@ -1,0 +1,181 @@
+"""Grade one submitted notebook: walk its planned cells in order.
+
+Student and locked cells run in the sandboxed worker session; each test cell's source (from
+the source notebook) runs here, in the trusted process, in a fresh namespace of the proxies
+of the functions the worker has defined at that point, under ``dnn_checks.results.collecting()``.
+The cell's score is the sum of the collected results' points, at most the cell's points; its
+feedback is what the checks printed, after the notes on what went wrong before it. A crashed
+worker is replaced by a new session that replays the cells that had run, without the one
+that crashed it, so a crash costs only what depends on the crashing code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import io
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, Protocol
+
+from dnn_checks.results import CheckResult, collecting
+
+from autograder.submission import Plan, SourceNotebook, Step, SubmissionError, plan
+
+#: Seconds a student cell may run (cells that train for long are tagged skip-grading).
+CELL_TIMEOUT = 60.0
+#: Longest note quoted from a failing student cell.
+NOTE_CHARS = 1500
+
+
+class CellRun(Protocol):
+    """What running one cell in the worker gave (``autograder.worker.CellRun``)."""
+
+    ok: bool
+    output: str
+    error: str
+    crashed: bool
+
+
+class Session(Protocol):
+    """A sandboxed worker that executed the submission's cells so far (``autograder.worker``)."""
+
+    def run_cell(self, source: str, *, timeout: float) -> CellRun: ...
+    def functions(self) -> Mapping[str, Any]: ...
+    def close(self) -> None: ...
+
+
+class CellGrade(NamedTuple):
+    """One grade cell: ``checks`` are the collected CheckResults as dicts (for reports)."""
+
+    grade_id: str
+    score: float
+    max_score: float
+    feedback: str
+    checks: tuple[dict[str, Any], ...] = ()
+
+
+class _Walk:
+    """The state of one walk: the live session, the cells it ran, notes waiting for the next test."""
+
+    def __init__(self, start: Callable[[], Session]) -> None:
+        self.start, self.session = start, start()
+        self.ran: list[str] = []
+        self.notes: list[str] = []
+
+
+def grade_notebook(start: Callable[[], Session], plan: Plan, source: SourceNotebook) -> dict[str, CellGrade]:
+    """Every grade cell of ``source`` graded by running ``plan`` in sessions made by ``start``."""
+    walk = _Walk(start)
+    grades: dict[str, CellGrade] = {}
+    try:
+        for step in plan.steps:
+            if step.where == "trusted":
+                grades[step.label] = _test_cell(walk, step, _points(source, step.label))
+            else:
+                _student_cell(walk, step)
+    finally:
+        walk.session.close()
+    return {c.grade_id: grades.get(c.grade_id) or _ungraded(c.grade_id, c.points, c.role) for c in source.graded()}
+
+
+def _student_cell(walk: _Walk, step: Step) -> None:
+    """Run a student or locked cell in the worker; remember its failure for the next test's feedback."""
+    walk.notes += step.notes
+    if not step.source.strip():
+        return
+    run = walk.session.run_cell(step.source, timeout=CELL_TIMEOUT)
+    if run.crashed:
+        walk.notes.append(f"cell {step.label} stopped the worker: {_short(run.error)}; "
+                          "the cells before it were run again without it")
+        _restart(walk)
+    elif not run.ok:
+        walk.notes.append(f"cell {step.label} raised an error: {_short(run.error)}")
+        walk.ran.append(step.source)
+    else:
+        walk.ran.append(step.source)
+
+
+def _restart(walk: _Walk) -> None:
+    """A fresh session that has run the cells that ran before the crash (an empty one if they crash again)."""
+    _fresh(walk)
+    if any(walk.session.run_cell(source, timeout=CELL_TIMEOUT).crashed for source in walk.ran):
+        walk.notes.append("the cells before it stopped the worker when they were run again: "
+                          "the rest of the notebook was graded in an empty worker")
+        _fresh(walk)
+        walk.ran = []
+
+
+def _fresh(walk: _Walk) -> None:
+    with contextlib.suppress(Exception):
+        walk.session.close()
+    walk.session = walk.start()
+
+
+def _test_cell(walk: _Walk, step: Step, points: float) -> CellGrade:
+    """Run the test cell's source here against proxies of the worker's functions."""
+    namespace: dict[str, Any] = dict(walk.session.functions())
+    output = io.StringIO()
+    with collecting() as results, contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        try:
+            exec(compile(step.source, f"<test cell {step.label}>", "exec"), namespace)  # noqa: S102 - trusted source
+            failure = ""
+        except Exception as exc:  # noqa: BLE001 - a test cell that fails scores 0 and says why
+            failure = f"This cell could not be graded: {type(exc).__name__}: {exc}"
+    notes, walk.notes = [*walk.notes, *step.notes], []
+    score = 0.0 if failure else _score(results, points)
+    feedback = "\n".join([*(f"Note: {n}" for n in notes), output.getvalue().rstrip(), failure]).strip()
+    return CellGrade(step.label, score, points, feedback, tuple(dataclasses.asdict(r) for r in results))
+
+
+def _score(results: list[CheckResult], points: float) -> float:
+    """Sum of the collected points, within [0, points]."""
+    return min(max(sum(r.points for r in results), 0.0), points)
+
+
+def _points(source: SourceNotebook, grade_id: str) -> float:
+    return next(c.points for c in source.cells if c.grade_id == grade_id)
+
+
+def _ungraded(grade_id: str, points: float, role: str) -> CellGrade:
+    why = ("This answer is graded by hand." if role == "manual"
+           else "This test cell was not run, so it earns no points.")
+    return CellGrade(grade_id, 0.0, points, why)
+
+
+def _short(text: str) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= NOTE_CHARS else text[:NOTE_CHARS] + " [...]"
+
+
+def grade_submission(start: Callable[[], Session], notebooks: Mapping[str, Any],
+                     sources: Mapping[str, SourceNotebook], others: Mapping[str, set[str]]) -> dict[str, Any]:
+    """One student's result as JSON-able values: every source notebook graded or given its reason.
+
+    ``notebooks`` maps notebook names to the submitted paths; ``others`` the other
+    assignments' grade ids (to name a notebook of the wrong assignment).
+    """
+    graded = {name: _notebook_result(start, notebooks.get(name), source, others) for name, source in sources.items()}
+    errors = [f"{name}: {nb['error']}" if len(graded) > 1 else nb["error"]
+              for name, nb in graded.items() if nb["error"]]
+    return {"score": sum(nb["score"] for nb in graded.values()),
+            "max_score": sum(nb["max_score"] for nb in graded.values()),
+            "error": "; ".join(errors) or None, "notebooks": graded,
+            "extra_notebooks": sorted(set(notebooks) - set(sources))}
+
+
+def _notebook_result(start: Callable[[], Session], path: Any, source: SourceNotebook,
+                     others: Mapping[str, set[str]]) -> dict[str, Any]:
+    """A notebook's score, cells and error (``"not submitted"`` or why it could not be read)."""
+    if path is None:
+        cells, error = _all_ungraded(source, "Not submitted."), "not submitted"
+    else:
+        try:
+            cells, error = grade_notebook(start, plan(path, source, others=others), source), None
+        except SubmissionError as exc:
+            cells, error = _all_ungraded(source, f"Not graded: {exc}"), str(exc)
+    return {"score": sum(c.score for c in cells.values()), "max_score": sum(c.max_score for c in cells.values()),
+            "error": error, "cells": {gid: c._asdict() for gid, c in cells.items()}}
+
+
+def _all_ungraded(source: SourceNotebook, why: str) -> dict[str, CellGrade]:
+    return {c.grade_id: CellGrade(c.grade_id, 0.0, c.points, why) for c in source.graded()}
