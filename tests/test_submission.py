@@ -1,0 +1,179 @@
+"""Reading submitted notebooks: the source is the authority, and malformed input gets a clear message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import tiny_course as tc
+from autograder.grading import grade_submission
+from autograder.submission import SubmissionError, plan, read_source
+from local_session import LocalSession
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tc.make_course(tmp_path)
+
+
+@pytest.fixture
+def source(root: Path):
+    return read_source(root / "source" / "a1" / "a1.ipynb")
+
+
+def grade(root: Path, path: Path) -> dict:
+    sources = {"a1": read_source(root / "source" / "a1" / "a1.ipynb")}
+    others = {"a2": {c.grade_id for c in read_source(root / "source" / "a2" / "a2.ipynb").cells}}
+    files = {"helpers.py": (root / "source" / "a1" / "helpers.py").read_bytes()}
+    return grade_submission(lambda: LocalSession(files), {"a1": path}, sources, others)
+
+
+def cell_scores(result: dict) -> dict[str, float]:
+    return {gid: c["score"] for gid, c in result["notebooks"]["a1"]["cells"].items()}
+
+
+def test_source_cells_have_roles_and_points(source) -> None:
+    roles = {c.grade_id: (c.role, c.points) for c in source.cells}
+    assert roles == {"setup": ("locked", 0.0), "double": ("solution", 0.0), "test_double": ("test", 2.0),
+                     "square": ("solution", 0.0), "test_square": ("test", 3.0), "essay": ("manual", 1.0)}
+
+
+def test_skipped_cells_are_not_run(root: Path, source) -> None:
+    steps = plan(tc.submit(root, "s", "a1", tc.source_a1()), source).steps
+    assert all("plots are not graded" not in s.source for s in steps)
+    assert [s.label for s in steps if s.where == "trusted"] == ["test_double", "test_square"]
+
+
+def test_tests_and_locked_cells_come_from_the_source(root: Path, source) -> None:
+    forged = tc.student_version(tc.source_a1(), {"test_double": "points = 100", "setup": "SCALE = 1"})
+    steps = {s.label: s for s in plan(tc.submit(root, "s", "a1", forged), source).steps}
+    assert steps["test_double"].source == next(c.source for c in source.cells if c.grade_id == "test_double")
+    assert steps["setup"].source == "SCALE = 2"
+    assert cell_scores(grade(root, tc.submit(root, "s", "a1", forged))) == {
+        "test_double": 2.0, "test_square": 3.0, "essay": 0.0}
+
+
+def test_wrong_answers_lose_their_own_points(root: Path) -> None:
+    nb = tc.student_version(tc.source_a1(), {"double": tc.WRONG["double"]})
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result) == {"test_double": 0.0, "test_square": 3.0, "essay": 0.0}
+    assert "double(3,) gave 5, expected 6" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_invalid_json_names_the_file(root: Path, source) -> None:
+    path = tc.submit(root, "s", "a1", '{"cells": [')
+    with pytest.raises(SubmissionError, match=r"a1\.ipynb: is not valid JSON"):
+        plan(path, source)
+    assert grade(root, path)["error"].startswith(str(path))
+
+
+def test_json_that_is_not_a_notebook(root: Path, source) -> None:
+    with pytest.raises(SubmissionError, match="not a Jupyter notebook"):
+        plan(tc.submit(root, "s", "a1", "[1, 2, 3]"), source)
+
+
+def test_nbformat_3_is_upgraded(root: Path, source) -> None:
+    path = tc.submit(root, "s", "a1", nbformat.writes(nbformat.convert(tc.source_a1(), 3)))
+    first = plan(path, source).steps[0]
+    assert any("nbformat 3" in note for note in first.notes)
+    assert grade(root, path)["score"] == 5.0
+
+
+def test_unsupported_nbformat_is_rejected(root: Path, source) -> None:
+    data = json.loads(nbformat.writes(tc.source_a1()))
+    data["nbformat"] = 2
+    with pytest.raises(SubmissionError, match="nbformat 2"):
+        plan(tc.submit(root, "s", "a1", json.dumps(data)), source)
+
+
+def test_deleted_test_and_locked_cells_are_put_back(root: Path) -> None:
+    nb = tc.source_a1()
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in ("setup", "test_double")]
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result) == {"test_double": 2.0, "test_square": 3.0, "essay": 0.0}
+    assert "'test_double' was deleted" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_deleted_solution_cell_costs_its_points_and_says_so(root: Path) -> None:
+    nb = tc.source_a1()
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "double"]
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result) == {"test_double": 0.0, "test_square": 3.0, "essay": 0.0}
+    feedback = result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    assert "answer cell 'double' was deleted" in feedback and "`double` is not defined" in feedback
+
+
+def test_duplicated_cells_keep_the_last_copy(root: Path) -> None:
+    nb = tc.source_a1()
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "double")
+    copy = nbformat.from_dict(nb.cells[index])
+    nb.cells[index].source = tc.WRONG["double"]
+    nb.cells.insert(index + 1, copy)
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result)["test_double"] == 2.0
+    assert "'double' appears more than once" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_stripped_nbgrader_metadata_is_matched_by_position(root: Path) -> None:
+    nb = tc.student_version(tc.source_a1(), {"double": tc.WRONG["double"]})
+    for cell in nb.cells:
+        cell.metadata = {}
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result) == {"test_double": 0.0, "test_square": 3.0, "essay": 0.0}
+    assert "matched to the assignment's cells by position" in \
+        result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_missing_metadata_keys_are_filled_in(root: Path) -> None:
+    data = json.loads(nbformat.writes(tc.source_a1()))
+    for cell in data["cells"]:
+        del cell["metadata"]
+    assert grade(root, tc.submit(root, "s", "a1", json.dumps(data)))["score"] == 5.0
+
+
+def test_stripped_metadata_that_does_not_line_up_is_rejected(root: Path, source) -> None:
+    nb = tc.source_a1()
+    nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or "solution" in str(c.metadata)]
+    for cell in nb.cells:
+        cell.metadata = {}
+    with pytest.raises(SubmissionError, match="carry no nbgrader metadata"):
+        plan(tc.submit(root, "s", "a1", nb), source)
+
+
+def test_renamed_function_is_a_missing_function(root: Path) -> None:
+    nb = tc.student_version(tc.source_a1(), {"square": tc.SOLUTIONS["square"].replace("def square", "def sqr")})
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result) == {"test_double": 2.0, "test_square": 0.0, "essay": 0.0}
+    assert "`square` is not defined" in result["notebooks"]["a1"]["cells"]["test_square"]["feedback"]
+
+
+def test_notebook_of_another_assignment_is_named(root: Path) -> None:
+    path = tc.submit(root, "s", "a1", tc.source_a2())
+    result = grade(root, path)
+    assert result["score"] == 0.0
+    assert "is not a notebook of this assignment (its cells belong to assignment 'a2')" in result["error"]
+
+
+def test_student_cell_errors_reach_the_next_test_feedback(root: Path) -> None:
+    nb = tc.student_version(tc.source_a1(), {"double": "def double(x):\n    return x * SCALE\n1 / 0\n"})
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result)["test_double"] == 2.0
+    assert "cell double raised an error: ZeroDivisionError" in \
+        result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_a_crash_costs_only_what_depends_on_it(root: Path) -> None:
+    nb = tc.student_version(tc.source_a1(), {"square": "import os\nos._exit(1)\ndef square(x):\n    return x * x\n"})
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert cell_scores(result) == {"test_double": 2.0, "test_square": 0.0, "essay": 0.0}
+    assert "cell square stopped the worker" in result["notebooks"]["a1"]["cells"]["test_square"]["feedback"]
+
+
+def test_missing_notebook_is_not_submitted(root: Path) -> None:
+    sources = {"a1": read_source(root / "source" / "a1" / "a1.ipynb")}
+    result = grade_submission(lambda: LocalSession({}), {"other": root}, sources, {})
+    assert (result["score"], result["max_score"], result["error"]) == (0.0, 6.0, "not submitted")
+    assert result["extra_notebooks"] == ["other"]
