@@ -1,0 +1,155 @@
+"""Comparing a student's (base-value) output with what is expected, in plain words.
+
+Every check states what it expects through these helpers; each raises :class:`Failed`
+with a message that says what differs and where (the first differing index and both
+values), so messages are written in one place. Floats are compared with a relative
+tolerance plus an absolute one scaled to the magnitude of the values involved (never an
+absolute tolerance alone), so any correct order of operations passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from dnn_checks.values import describe
+
+#: Relative tolerance for float64 results.
+RTOL = 1e-7
+#: Absolute tolerance, as a fraction of the ``scale`` of the values involved.
+ATOL_FRACTION = 1e-9
+
+
+class Failed(AssertionError):
+    """A property does not hold; ``str(self)`` is the feedback for the student."""
+
+
+def check_close(expected: Any, got: Any, *, where: str, rtol: float = RTOL, scale: float | None = None) -> None:
+    """Raise Failed unless ``got`` matches ``expected``: same structure, shapes, dtype kind, close floats.
+
+    ``expected`` is a base value (arrays, floats, tuples, lists, dicts); ``scale`` is the
+    magnitude the absolute tolerance is relative to (default: the largest |expected|, at least 1).
+    """
+    problem = mismatch(expected, got, where=where, rtol=rtol, scale=scale)
+    if problem:
+        raise Failed(problem)
+
+
+def mismatch(expected: Any, got: Any, *, where: str, rtol: float = RTOL, scale: float | None = None) -> str | None:
+    """The first way ``got`` differs from ``expected``, in plain words, or None."""
+    if isinstance(expected, Mapping):
+        return _dict_mismatch(expected, got, where, rtol, scale)
+    if isinstance(expected, (tuple, list)):
+        return _sequence_mismatch(expected, got, where, rtol, scale)
+    if isinstance(expected, np.ndarray):
+        return _array_mismatch(expected, got, where, rtol, scale)
+    if isinstance(expected, (bool, str)) or expected is None:
+        return None if got == expected and type(got) is type(expected) else (
+            f"{where} should be {expected!r}, got {describe(got)}")
+    return _scalar_mismatch(float(expected), got, where, rtol, scale)
+
+
+def _dict_mismatch(expected: Mapping, got: Any, where: str, rtol: float, scale: float | None) -> str | None:
+    if not isinstance(got, dict):
+        return f"{where} should be a dict, got {describe(got)}"
+    if set(got) != set(expected):
+        missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
+        return f"{where} should have exactly the keys {sorted(expected)}; missing {missing}, unexpected {extra}"
+    for key in expected:
+        problem = mismatch(expected[key], got[key], where=f"{where}[{key!r}]", rtol=rtol, scale=scale)
+        if problem:
+            return problem
+    return None
+
+
+def _sequence_mismatch(expected: Sequence, got: Any, where: str, rtol: float, scale: float | None) -> str | None:
+    kind = "tuple" if isinstance(expected, tuple) else "list"
+    if not isinstance(got, (tuple, list)):
+        return f"{where} should be a {kind} of length {len(expected)}, got {describe(got)}"
+    if len(got) != len(expected):
+        return f"{where} should have length {len(expected)}, got length {len(got)}"
+    for i, (e, g) in enumerate(zip(expected, got)):
+        problem = mismatch(e, g, where=f"{where}[{i}]", rtol=rtol, scale=scale)
+        if problem:
+            return problem
+    return None
+
+
+def _array_mismatch(expected: np.ndarray, got: Any, where: str, rtol: float, scale: float | None) -> str | None:
+    if not isinstance(got, np.ndarray):
+        return f"{where} should be a numpy array of shape {expected.shape}, got {describe(got)}"
+    if got.shape != expected.shape:
+        return f"{where} should have shape {expected.shape}, got shape {got.shape}"
+    if expected.dtype.kind == "f" and got.dtype.kind != "f":
+        return f"{where} should have a float dtype, got {got.dtype}"
+    if expected.dtype.kind == "b":
+        bad = got.astype(bool) != expected
+    else:
+        bad = ~_close(expected, got, rtol, scale)
+    if not bad.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    return (f"{where} differs at index {index}: expected {expected[index].item()!r}, got {got[index].item()!r} "
+            f"({int(bad.sum())} of {bad.size} entries differ)")
+
+
+def _scalar_mismatch(expected: float, got: Any, where: str, rtol: float, scale: float | None) -> str | None:
+    if isinstance(got, np.ndarray) and got.shape == ():
+        got = got.item()
+    if type(got) not in (int, float):
+        return f"{where} should be a float, got {describe(got)}"
+    if _close(np.float64(expected), np.float64(got), rtol, scale):
+        return None
+    return f"{where} should be {expected!r}, got {float(got)!r}"
+
+
+def _close(expected: np.ndarray, got: np.ndarray, rtol: float, scale: float | None) -> np.ndarray:
+    """|got - expected| <= rtol |expected| + ATOL_FRACTION * scale, NaN never close."""
+    if scale is None:
+        finite = np.abs(expected[np.isfinite(expected)]) if np.ndim(expected) else np.abs([expected])
+        scale = max(1.0, float(finite.max(initial=0.0)))
+    got = np.asarray(got, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        close = np.abs(got - expected) <= rtol * np.abs(expected) + ATOL_FRACTION * scale
+    return close | ((got == expected) & np.isfinite(got))
+
+
+def check_shape(value: Any, shape: tuple[int, ...], *, where: str) -> np.ndarray:
+    """Raise Failed unless ``value`` is a float array of exactly ``shape``; return it."""
+    if not isinstance(value, np.ndarray):
+        raise Failed(f"{where} should be a numpy array of shape {shape}, got {describe(value)}")
+    if value.shape != shape:
+        raise Failed(f"{where} should have shape {shape}, got shape {value.shape}")
+    if value.dtype.kind != "f":
+        raise Failed(f"{where} should have a float dtype, got {value.dtype}")
+    if not np.isfinite(value).all():
+        raise Failed(f"{where} has non-finite entries (NaN or inf) at index "
+                     f"{tuple(int(i) for i in np.argwhere(~np.isfinite(value))[0])}")
+    return value
+
+
+def check_tuple(value: Any, length: int, *, where: str) -> tuple:
+    """Raise Failed unless ``value`` is a tuple (or list) of ``length`` items; return it as a tuple."""
+    if not isinstance(value, (tuple, list)) or len(value) != length:
+        raise Failed(f"{where} should be a tuple of {length} values, got {describe(value)}")
+    return tuple(value)
+
+
+def check_float(value: Any, *, where: str) -> float:
+    """Raise Failed unless ``value`` is a finite Python float (or int, or 0-d float array); return it."""
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind == "f":
+        value = value.item()
+    if type(value) not in (int, float):
+        raise Failed(f"{where} should be a float (or a 0-d array), got {describe(value)}")
+    if not np.isfinite(value):
+        raise Failed(f"{where} should be finite, got {value!r}")
+    return float(value)
+
+
+def check_equal(expected: Any, got: Any, *, where: str) -> None:
+    """Raise Failed unless ``got`` equals ``expected`` exactly (structure, shapes and values)."""
+    problem = mismatch(expected, got, where=where, rtol=0.0, scale=0.0)
+    if problem:
+        raise Failed(problem)

@@ -1,0 +1,85 @@
+"""The gradient-check primitive: central differences against analytical gradients.
+
+For a forward function ``f(**inputs) -> out`` and an upstream gradient ``dout``, the
+numerical gradient of ``L = sum(dout * f(**inputs))`` with respect to input ``x`` is, entry
+by entry, ``(L(x + eps e_i) - L(x - eps e_i)) / (2 eps)``, computed on a private float64
+copy of the inputs (never on the caller's arrays). Like ``torch.autograd.gradcheck``, the
+result names which gradient, which element, numerical against analytical; nothing is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+Forward = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class GradMismatch:
+    """One entry where the analytical gradient disagrees with the central difference."""
+
+    gradient: str
+    index: tuple[int, ...]
+    numerical: float
+    analytical: float
+
+    def __str__(self) -> str:
+        return (f"{self.gradient}{list(self.index)}: numerical {self.numerical!r}, "
+                f"analytical {self.analytical!r}")
+
+
+@dataclass(frozen=True)
+class GradcheckResult:
+    """The largest absolute error over all gradients and every mismatching entry, in order."""
+
+    max_error: float
+    mismatches: tuple[GradMismatch, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+
+def numerical_gradient(f: Forward, inputs: Mapping[str, np.ndarray], name: str, dout: np.ndarray, *,
+                       eps: float = 1e-6) -> np.ndarray:
+    """d sum(dout * f(**inputs)) / d inputs[name], by central differences; shape of inputs[name]."""
+    private = {key: np.array(value, dtype=np.float64) for key, value in inputs.items()}
+    x = private[name]
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + eps
+        plus = float(np.sum(dout * np.asarray(f(**private), dtype=np.float64)))
+        x[index] = saved - eps
+        minus = float(np.sum(dout * np.asarray(f(**private), dtype=np.float64)))
+        x[index] = saved
+        grad[index] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def gradcheck(f: Forward, inputs: Mapping[str, np.ndarray], analytical: Mapping[str, np.ndarray],
+              dout: np.ndarray, *, eps: float = 1e-6, rtol: float = 1e-4, atol: float = 1e-6) -> GradcheckResult:
+    """Compare ``analytical["d" + name]`` with the numerical gradient for every such input ``name``.
+
+    An entry mismatches when ``|numerical - analytical| > atol + rtol * |numerical|``;
+    a gradient of the wrong shape mismatches at its first entry.
+    """
+    mismatches: list[GradMismatch] = []
+    max_error = 0.0
+    for gradient, given in analytical.items():
+        numerical = numerical_gradient(f, inputs, gradient.removeprefix("d"), dout, eps=eps)
+        given = np.asarray(given, dtype=np.float64)
+        if given.shape != numerical.shape:
+            index = (0,) * numerical.ndim
+            mismatches.append(GradMismatch(gradient, index, float(numerical[index]), float("nan")))
+            continue
+        error = np.abs(numerical - given)
+        max_error = max(max_error, float(np.nan_to_num(error, nan=np.inf).max(initial=0.0)))
+        bad = ~(error <= atol + rtol * np.abs(numerical))
+        mismatches += [GradMismatch(gradient, tuple(int(i) for i in index), float(numerical[index]),
+                                    float(given[index])) for index in map(tuple, np.argwhere(bad))]
+    return GradcheckResult(max_error, tuple(mismatches))

@@ -1,0 +1,84 @@
+"""Check results as values: frozen dataclasses that travel as plain JSON, and their collector.
+
+A :class:`CheckResult` is what one check (the visible or the hidden part for one student
+function) earned; it holds one :class:`PropertyResult` per named property. While
+:func:`collecting` is active, every ``CheckResult`` that :func:`record` sees is appended to
+its list: the grader wraps each test cell in it to build feedback, JSON and reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["visible", "hidden"]
+
+
+@dataclass(frozen=True)
+class PropertyResult:
+    """One named property of a check.
+
+    ``message`` shows the smallest failing input, expected against got and where they
+    differ; ``diagnosis`` names a known mistake that the student's output matches (hidden
+    side only); ``from_callee`` says the failure comes from a contract function it calls.
+    """
+
+    name: str
+    points: float
+    max_points: float
+    passed: bool
+    message: str = ""
+    diagnosis: str | None = None
+    from_callee: bool = False
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The points one student function earned on its visible or hidden check."""
+
+    function: str
+    kind: Kind
+    points: float
+    max_points: float
+    properties: tuple[PropertyResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(p.passed for p in self.properties)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CheckResult:
+        data: dict[str, Any] = json.loads(text)
+        properties = tuple(PropertyResult(**p) for p in data.pop("properties"))
+        return cls(**data, properties=properties)
+
+
+_collector: contextvars.ContextVar[list[CheckResult] | None] = contextvars.ContextVar(
+    "dnn_checks_collector", default=None)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[CheckResult]]:
+    """``with collecting() as results:`` every CheckResult recorded inside is appended to ``results``."""
+    results: list[CheckResult] = []
+    token = _collector.set(results)
+    try:
+        yield results
+    finally:
+        _collector.reset(token)
+
+
+def record(result: CheckResult) -> CheckResult:
+    """Append ``result`` to the active collector, if any, and return it."""
+    results = _collector.get()
+    if results is not None:
+        results.append(result)
+    return result

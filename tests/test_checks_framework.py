@@ -1,0 +1,168 @@
+"""The checks framework: results, comparison, gradient check, runner, registry, reports, stored data."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+import reference
+from autograder import expected as expected_writer
+from autograder.hidden import run_hidden_checks
+from dnn_checks import expected, run_checks
+from dnn_checks.compare import Failed, check_close, check_float, check_shape, mismatch
+from dnn_checks.gradcheck import gradcheck
+from dnn_checks.registry import Registry
+from dnn_checks.results import CheckResult, PropertyResult, collecting
+from dnn_checks.student import Student, StudentTimeout
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+
+def test_results_round_trip_through_plain_json():
+    result = CheckResult("relu", "visible", 0.5, 1.0, (PropertyResult("p", 0.5, 0.5, True),
+                                                      PropertyResult("q", 0.0, 0.5, False, "why", "forgot 1/m", True)))
+    assert CheckResult.from_json(result.to_json()) == result
+    assert json.loads(result.to_json())["properties"][1]["diagnosis"] == "forgot 1/m"
+
+
+def test_collecting_gathers_every_check_of_a_cell(capsys):
+    namespace = {"relu": reference.relu, "relu_backward": reference.relu_backward}
+    with collecting() as results:
+        run_checks("relu", "relu_backward", namespace=namespace)
+        run_hidden_checks("relu", namespace=namespace)
+    assert [(r.function, r.kind) for r in results] == [("relu", "visible"), ("relu_backward", "visible"),
+                                                         ("relu", "hidden")]
+    assert all(r.passed for r in results)
+
+
+@pytest.mark.parametrize(("expected_value", "got", "words"), [
+    (np.zeros((3, 1)), np.zeros(3), "shape (3, 1), got shape (3,)"),
+    (np.zeros((2, 2)), np.zeros((2, 2), dtype=int), "float dtype"),
+    (np.array([[1.0, 2.0]]), np.array([[1.0, 2.5]]), "index (0, 1): expected 2.0, got 2.5"),
+    (np.array([[1.0]]), np.array([[np.nan]]), "index (0, 0)"),
+    ({"dW1": np.ones(1)}, {"dW1": np.ones(1), "db1": np.ones(1)}, "unexpected ['db1']"),
+    ((np.ones(1), np.ones(1)), (np.ones(1),), "length 2"),
+    (1.5, "1.5", "should be a float"),
+])
+def test_mismatch_says_what_differs_and_where(expected_value, got, words):
+    assert words in mismatch(expected_value, got, where="x")
+
+
+def test_comparison_is_relative_with_an_absolute_part_scaled_to_the_values():
+    assert mismatch(np.array([1e6]), np.array([1e6 * (1 + 5e-8)]), where="x") is None
+    assert mismatch(np.array([1e-3]), np.array([1.1e-3]), where="x") is not None
+    assert mismatch(np.array([1e3, 0.0]), np.array([1e3, 1e-7]), where="x") is None  # round-off next to 1e3
+    assert mismatch(0.25, np.array(0.25), where="cost") is None  # 0-d costs are floats
+
+
+def test_structure_helpers_refuse_wrong_shapes_and_non_finite_values():
+    with pytest.raises(Failed, match=r"shape \(2, 1\)"):
+        check_shape(np.zeros(2), (2, 1), where="db")
+    with pytest.raises(Failed, match="non-finite"):
+        check_shape(np.array([[np.inf]]), (1, 1), where="dZ")
+    assert check_float(np.array(0.5), where="cost") == 0.5
+    with pytest.raises(Failed):
+        check_close(np.ones((1, 1)), AlwaysEqual(), where="A")
+
+
+def test_gradcheck_names_the_wrong_entry_and_leaves_inputs_alone():
+    W, dout = np.array([[1.0, 2.0], [3.0, 4.0]]), np.ones((2, 1))
+    A = np.array([[0.5], [-1.0]])
+    right = gradcheck(lambda A: W @ A, {"A": A}, {"dA": W.T @ dout}, dout)
+    wrong = gradcheck(lambda A: W @ A, {"A": A}, {"dA": W @ dout}, dout)
+    assert right.ok and right.max_error < 1e-8
+    assert (wrong.mismatches[0].gradient, wrong.mismatches[0].index) == ("dA", (0, 0))
+    assert wrong.mismatches[0].numerical == pytest.approx(4.0) and wrong.mismatches[0].analytical == 3.0
+    np.testing.assert_array_equal(A, [[0.5], [-1.0]])
+
+
+def bad_relus():
+    yield "raises", lambda Z: 1 / 0
+    yield "NaN", lambda Z: (np.full_like(Z, np.nan), Z)
+    yield "wrong type", lambda Z: ([[0.0]], Z)
+    yield "wrong shape", lambda Z: (np.maximum(Z, 0).ravel(), Z)
+    yield "__eq__ always True", lambda Z: (AlwaysEqual(), Z)
+    yield "prints to stderr and warns", _noisy_relu
+
+
+def _noisy_relu(Z):
+    import sys
+    import warnings
+    print("oops", file=sys.stderr)
+    warnings.warn("careful")
+    return np.log(Z - 10), Z
+
+
+@pytest.mark.parametrize(("label", "relu"), list(bad_relus()))
+def test_broken_functions_lose_points_with_a_message_and_nothing_on_stderr(label, relu, capfd):
+    points = run_checks("relu", namespace={"relu": relu}) + run_hidden_checks("relu", namespace={"relu": relu})
+    out, err = capfd.readouterr()
+    assert type(points) is float and points < 3
+    assert err == ""
+    assert "✘" in out and "smallest failing input:" in out
+
+
+def test_a_missing_function_is_a_clean_failure(capfd):
+    assert run_checks("relu_backward", namespace={}) == 0.0
+    assert "`relu_backward` is not defined" in capfd.readouterr().out
+
+
+def test_the_report_shows_the_smallest_failing_input(capsys):
+    def relu_backward(dA, cache):  # masks only Z < 0
+        return np.where(cache < 0, 0.0, dA)
+    run_hidden_checks("relu_backward", namespace={"relu_backward": relu_backward})
+    out = capsys.readouterr().out
+    assert "dA = array([[1.]])" in out and "cache = array([[0.]])" in out
+    assert "dZ differs at index (0, 0): expected 0.0, got 1.0" in out
+
+
+def test_repeated_grading_gives_identical_results(capsys):
+    def relu(Z):  # wrong at Z < -1
+        return np.where(Z > -1, np.maximum(Z, 0), Z), Z
+    runs = []
+    for _ in range(2):
+        with collecting() as results:
+            run_checks("relu", namespace={"relu": relu})
+            run_hidden_checks("relu", namespace={"relu": relu})
+        runs.append([r.to_json() for r in results])
+    assert runs[0] == runs[1] and not all(CheckResult.from_json(r).passed for r in runs[0])
+
+
+def test_a_timeout_stops_the_check_without_more_calls():
+    calls = []
+
+    def relu(Z):
+        calls.append(Z)
+        raise StudentTimeout("relu ran longer than 10 s")
+
+    class TimingOut(Student):
+        def call(self, name, *args, **kwargs):
+            try:
+                return super().call(name, *args, **kwargs)
+            except Exception as exc:
+                raise StudentTimeout(str(exc)) from None
+
+    registry = Registry("visible")
+    for name in ("one", "two"):
+        registry.property("relu", name, given={"Z": st.just(np.ones((1, 1)))})(
+            lambda student, Z: student.call("relu", Z))
+    result = registry.run("relu", TimingOut({"relu": relu}))
+    assert len(calls) == 1 and result.points == 0
+    assert all("longer than 10 s" in p.message for p in result.properties)
+
+
+def test_stored_expected_values_are_up_to_date_with_the_reference():
+    stored = json.loads(expected_writer.FILE.read_text(encoding="utf-8"))
+    assert stored == json.loads(expected_writer.dumps(expected_writer.build(expected_writer.PART_A)))
+    assert set(expected.functions()) == set(expected_writer.PART_A)
+
+
+def test_stored_values_decode_to_what_was_encoded():
+    value = {"a": (np.arange(6.0).reshape(2, 3), [1.5, None]), "b": np.zeros((0, 2))}
+    decoded = expected.decode(json.loads(json.dumps(expected.encode(value))))
+    assert decoded["a"][1] == [1.5, None] and decoded["b"].shape == (0, 2)
+    np.testing.assert_array_equal(decoded["a"][0], value["a"][0])
