@@ -1,0 +1,386 @@
+"""The trusted side of the worker: a fork server per grader, a session per submission.
+
+    with WorkerFactory() as factory:                 # starts the sandboxed fork server
+        with factory.session({"dnn_helpers.py": b"..."}) as session:
+            run = session.run_cell(source, timeout=30)  # CellRun(ok, output, error, crashed)
+            namespace = session.functions()          # {name: RemoteFunction}
+            Student(namespace).call("relu", Z)       # runs in the worker
+
+Messages (``autograder.wire``), grader -> worker: ``setup {files}``, ``cell {source}``,
+``call {name, args, kwargs, substitutes, opaque}``, ``callback_result {value}`` /
+``callback_error {error}``; worker -> grader: ``hello {scratch}``, ``cell_done {ok, output,
+error, functions}``, ``callback {name, args, kwargs}`` (a substitute called by student code),
+``result {value, mutated}``, ``raised {exc_type, message, tb}``, ``bad_value {message}``,
+``missing``. Anything else, or a malformed frame, is a protocol error: the worker is killed
+and the failure reported like a crash.
+
+A crash or a timeout kills the worker. The next use starts a fresh one and replays the cells
+that had succeeded, at most ``Limits.restarts`` times per session; after that every cell
+and call fails at once with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder import sandbox, wire
+from autograder.sandbox import Limits
+from dnn_checks.student import BadValue, MissingFunction, StudentCrash, StudentError, StudentTimeout
+from dnn_checks.values import UnsupportedValue, to_base
+
+__all__ = ["CellRun", "Limits", "RemoteFunction", "SandboxUnavailable", "WorkerFactory", "WorkerSession"]
+
+_CREDS = struct.calcsize("iII")
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap cannot run here; ``str(self)`` says why."""
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """What running one cell in the worker gave: ``error`` is the student traceback or the crash reason."""
+
+    ok: bool
+    output: str
+    error: str | None
+    crashed: bool = False
+
+
+class _Dead(Exception):
+    """The worker is gone; ``timeout`` tells a time limit from a crash."""
+
+    def __init__(self, reason: str, *, timeout: bool = False) -> None:
+        super().__init__(reason)
+        self.timeout = timeout
+
+
+class WorkerFactory:
+    """One sandboxed fork server; ``session()`` forks a fresh worker for each submission."""
+
+    def __init__(self, *, insecure: bool = False, limits: Limits = Limits()) -> None:
+        reason = None if insecure else sandbox.check_available()
+        if reason:
+            raise SandboxUnavailable(reason)
+        self.insecure, self.limits = insecure, limits
+        self._runtime = tempfile.TemporaryDirectory(prefix="autograder-runtime-")
+        sandbox.write_runtime(Path(self._runtime.name))
+        self._lock = threading.Lock()
+        self._start_server()
+
+    def _start_server(self) -> None:
+        self._control, theirs = socket.socketpair()
+        self._log = tempfile.TemporaryFile()
+        command = sandbox.server_command(Path(self._runtime.name), theirs.fileno(), self.limits, insecure=self.insecure)
+        self._server = subprocess.Popen(command, env=sandbox.environment(), pass_fds=[theirs.fileno()],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
+                                        start_new_session=True)
+        theirs.close()
+
+    def session(self, files: Mapping[str, bytes] | Path = {}) -> WorkerSession:
+        """A session on a fresh worker whose scratch dir holds ``files`` (or a directory's files)."""
+        return WorkerSession(self, _read_files(files))
+
+    def spawn(self) -> _Worker:
+        """A fresh forked worker (restarting the fork server once if it died)."""
+        with self._lock:
+            if self._server.poll() is not None:
+                self._stop_server()
+                self._start_server()
+            mine, theirs = socket.socketpair()
+            mine.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+            try:
+                socket.send_fds(self._control, [b"s"], [theirs.fileno()])
+            except OSError as exc:
+                raise RuntimeError(f"the worker fork server is gone: {exc}; {self.server_log()}") from None
+            finally:
+                theirs.close()
+        return _Worker(mine, self.limits.start_seconds, insecure=self.insecure)
+
+    def server_log(self) -> str:
+        self._log.seek(0)
+        return self._log.read()[-2000:].decode(errors="replace")
+
+    def _stop_server(self) -> None:
+        self._control.close()
+        try:
+            self._server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._server.pid, signal.SIGKILL)
+            self._server.wait()
+        self._log.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._control._closed:
+                self._stop_server()
+        self._runtime.cleanup()
+
+    def __enter__(self) -> WorkerFactory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Worker:
+    """One forked child: its socket, its pidfd, and the request/reply loop with a deadline."""
+
+    def __init__(self, sock: socket.socket, timeout: float, *, insecure: bool) -> None:
+        self.sock, self.insecure, self.pidfd, self.scratch = sock, insecure, None, None
+        sock.settimeout(timeout)
+        try:
+            head, ancillary, _, _ = sock.recvmsg(8, socket.CMSG_SPACE(_CREDS))
+            self.pidfd, self.pid = _pidfd(ancillary)
+            head = bytes(head) + bytes(wire.read_exact(sock, 8 - len(head)))
+            hello = wire.unpack(wire.read_exact(sock, wire.frame_size(head)))
+        except (OSError, EOFError, wire.ProtocolError, struct.error) as exc:
+            self.kill()
+            raise _Dead(f"the worker did not start: {exc}") from None
+        self.scratch = hello.get("scratch")
+
+    def request(self, message: dict, timeout: float,
+                callbacks: Mapping[str, Callable[..., Any]] = {}) -> dict:
+        """Send ``message`` and return the reply, serving callbacks; _Dead on crash, timeout or bad frames."""
+        deadline = time.monotonic() + timeout
+        try:
+            wire.send(self.sock, message)
+            while True:
+                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                reply = wire.recv(self.sock)
+                if reply.get("op") != "callback":
+                    return reply
+                wire.send(self.sock, _callback(reply, callbacks))
+        except TimeoutError:
+            self.kill()
+            raise _Dead(f"it ran for more than {timeout:g} s and was stopped", timeout=True) from None
+        except (OSError, EOFError):
+            self.kill()
+            raise _Dead("the process running it died (a crash, os._exit, or a CPU or memory limit)") from None
+        except (wire.ProtocolError, KeyError, TypeError) as exc:
+            self.kill()
+            raise _Dead(f"the worker broke the protocol ({exc})") from None
+
+    def kill(self) -> None:
+        """SIGKILL the child (pid 1 of its namespace: everything in it dies), free its resources."""
+        if self.pidfd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                if self.insecure:
+                    os.killpg(self.pid, signal.SIGKILL)
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            os.close(self.pidfd)
+            self.pidfd = None
+        self.sock.close()
+        if self.insecure and self.scratch:
+            sandbox.remove_scratch(self.scratch)
+
+
+def _pidfd(ancillary: list) -> tuple[int, int]:
+    """A pidfd for the pid the kernel put in the SCM_CREDENTIALS of the hello frame."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+            pid = struct.unpack("iII", data[:_CREDS])[0]
+            return os.pidfd_open(pid), pid
+    raise wire.ProtocolError("the hello frame carried no credentials")
+
+
+def _callback(message: dict, callbacks: Mapping[str, Callable[..., Any]]) -> dict:
+    """Run a trusted substitute for the student code; its failure becomes an error message."""
+    function = callbacks[message["name"]]
+    args, kwargs = message["args"], message["kwargs"]
+    if type(args) is not tuple or type(kwargs) is not dict:
+        raise wire.ProtocolError("callback arguments are not a tuple and a dict")
+    try:
+        return {"op": "callback_result", "value": to_base(function(*args, **kwargs))}
+    except Exception as exc:  # noqa: BLE001 - reported inside the student code
+        return {"op": "callback_error", "error": f"{type(exc).__name__}: {exc}"}
+
+
+class WorkerSession:
+    """One submission's worker: cells run in order, functions are called through proxies."""
+
+    def __init__(self, factory: WorkerFactory, files: dict[str, bytes]) -> None:
+        self._factory, self._files, self.limits = factory, files, factory.limits
+        self._worker: _Worker | None = None
+        self._history: list[tuple[str, float]] = []
+        self._names: list[str] = []
+        self._restarts, self._reason = 0, None
+        try:
+            self._start()
+        except _Dead as exc:
+            self._lost(exc)
+
+    def _start(self) -> None:
+        worker = self._factory.spawn()
+        files = {name: np.frombuffer(data, dtype=np.uint8) for name, data in self._files.items()}
+        try:
+            wire.send(worker.sock, {"op": "setup", "files": files})
+        except OSError as exc:
+            worker.kill()
+            raise _Dead(f"the worker did not start: {exc}") from None
+        self._worker = worker
+
+    def _live(self) -> _Worker:
+        """The worker, restarted with the successful cells replayed if it died; _Dead when out of restarts."""
+        if self._worker is not None:
+            return self._worker
+        if self._restarts >= self.limits.restarts:
+            raise _Dead(f"not run: the worker was restarted {self._restarts} times already (last: {self._reason})")
+        self._restarts += 1
+        try:
+            self._start()
+            for source, timeout in self._history:
+                self._cell(source, timeout)
+        except _Dead as exc:
+            self._lost(exc)
+            raise
+        return self._worker
+
+    def _lost(self, exc: _Dead) -> None:
+        self._worker, self._reason = None, str(exc)
+
+    def run_cell(self, source: str, *, timeout: float) -> CellRun:
+        """Run one cell's source after the cells run so far."""
+        try:
+            self._live()
+            reply = self._cell(source, timeout)
+        except _Dead as exc:
+            self._lost(exc)
+            return CellRun(ok=False, output="", error=f"The cell did not finish: {exc}.", crashed=True)
+        if reply["ok"]:
+            self._history.append((source, timeout))
+        return CellRun(ok=bool(reply["ok"]), output=str(reply["output"]), error=reply["error"], crashed=False)
+
+    def _cell(self, source: str, timeout: float) -> dict:
+        reply = self._worker.request({"op": "cell", "source": source}, timeout)
+        if reply.get("op") != "cell_done" or not all(type(n) is str for n in reply["functions"]) \
+                or type(reply["output"]) is not str or type(reply["error"]) not in (str, type(None)):
+            self._worker.kill()
+            raise _Dead("the worker broke the protocol (a malformed cell reply)")
+        self._names = reply["functions"]
+        return reply
+
+    def functions(self) -> dict[str, RemoteFunction]:
+        """Proxies for the callables the cells run so far have defined."""
+        return {name: RemoteFunction(self, name) for name in self._names}
+
+    def call(self, name: str, args: tuple, kwargs: dict, *, substitutes: Mapping[str, Callable[..., Any]],
+             opaque: Sequence[int], timeout: float) -> Any:
+        """See :meth:`RemoteFunction.remote_call`."""
+        message = {"op": "call", "name": name, "args": _plain(tuple(args)), "kwargs": _plain(dict(kwargs)),
+                   "substitutes": sorted(substitutes), "opaque": [int(i) for i in opaque]}
+        try:
+            reply = self._live().request(message, timeout, substitutes)
+        except _Dead as exc:
+            self._lost(exc)
+            failure = StudentTimeout if exc.timeout else StudentCrash
+            raise failure(f"{name}: {exc}") from None
+        return _outcome(name, reply, args, kwargs)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+    def __enter__(self) -> WorkerSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class RemoteFunction:
+    """A student function living in the session's worker (``dnn_checks.student.RemoteFunction``)."""
+
+    def __init__(self, session: WorkerSession, name: str) -> None:
+        self.session, self.name = session, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.remote_call(args, kwargs, substitutes={}, opaque=())
+
+    def remote_call(self, args: tuple, kwargs: dict, *, substitutes: Mapping[str, Callable[..., Any]],
+                    opaque: Sequence[int], timeout: float | None = None) -> Any:
+        """Call it in the worker: base-value result, in-place updates copied back into ``args``/``kwargs``."""
+        return self.session.call(self.name, args, kwargs, substitutes=substitutes, opaque=opaque,
+                                 timeout=timeout or self.session.limits.call_seconds)
+
+    def __repr__(self) -> str:
+        return f"<student function {self.name} (sandboxed)>"
+
+
+def _outcome(name: str, reply: dict, args: tuple, kwargs: dict) -> Any:
+    """The call's result as base values, or the StudentFailure the reply stands for."""
+    op = reply.get("op")
+    if op == "missing":
+        raise MissingFunction(name)
+    if op == "raised":
+        raise StudentError(name, str(reply["exc_type"]), str(reply["message"]), str(reply["tb"]))
+    if op == "bad_value":
+        raise BadValue(f"{name}: {reply['message']}")
+    if op != "result":
+        raise StudentCrash(f"{name}: the worker broke the protocol (reply {op!r})")
+    try:
+        value = to_base(reply["value"], where=f"the result of {name}")
+        _copy_back(name, reply["mutated"], args, kwargs)
+    except (UnsupportedValue, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise BadValue(str(exc)) from None
+    return value
+
+
+def _copy_back(name: str, mutated: dict, args: tuple, kwargs: dict) -> None:
+    """Apply the worker's post-call states of changed arguments to the caller's objects."""
+    for key, state in mutated["args"].items():
+        _update(args[int(key)], state, f"{name}'s argument {int(key) + 1}")
+    for key, state in mutated["kwargs"].items():
+        _update(kwargs[key], state, f"{name}'s argument {key}")
+
+
+def _update(target: Any, state: Any, where: str) -> None:
+    """Make ``target`` equal ``state`` in place: arrays element-wise, dicts and lists by contents."""
+    if isinstance(target, np.random.Generator) and isinstance(state, np.random.Generator):
+        target.bit_generator.state = state.bit_generator.state
+    elif isinstance(target, np.ndarray) and isinstance(state, np.ndarray) and state.shape == target.shape:
+        target[...] = state
+    elif isinstance(target, dict) and isinstance(state, dict):
+        target.clear()
+        target.update(to_base(state, where=where))
+    elif isinstance(target, list) and isinstance(state, list):
+        target[:] = to_base(state, where=where)
+    else:
+        raise UnsupportedValue(f"{where} was changed into something it cannot become in place")
+
+
+def _plain(value: Any) -> Any:
+    """Arguments as wire values: named tuples become tuples, numpy scalars numbers, array subclasses arrays."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return np.asarray(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value) if type(value) in (list, tuple) else tuple(map(_plain, value))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _read_files(files: Mapping[str, bytes] | Path) -> dict[str, bytes]:
+    if isinstance(files, Path):
+        return {p.name: p.read_bytes() for p in sorted(files.iterdir()) if p.is_file()}
+    return {str(name): bytes(data) for name, data in files.items()}
+

@@ -1,0 +1,157 @@
+"""How the worker's fork server is started: inside bubblewrap, or (``--insecure``) bare.
+
+The sandbox (``bwrap``) shows, read-only, only ``/usr`` (with the ``/lib``, ``/bin`` links),
+the Python installation and the virtualenv (``sys.base_prefix``, ``sys.prefix``), and a
+runtime directory holding ``worker.py``, ``wire.py`` and ``dnn_checks/values.py``; plus a
+private ``/proc``, a minimal ``/dev`` and a tmpfs ``/tmp``. It does not show the course
+directory, the repository, ``/root``, ``/home``, or other submissions. The ``reference`` and
+``autograder`` packages and the editable-install hooks are covered wherever they lie inside
+a shown tree. It unshares network, pid, ipc, uts and cgroup namespaces, dies with the
+grader, runs in a new session with a scrubbed environment.
+
+As root, bwrap runs without a user namespace and grants the server only CAP_SETUID and
+CAP_SETGID, which it uses at once to become uid/gid 65534 with no capabilities: a real
+unprivileged host uid, so RLIMIT_NPROC counts. As another user, bwrap maps that user to
+uid 65534 in a user namespace. Each child then isolates itself further (``worker.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+BWRAP = "/usr/bin/bwrap"
+#: Where the runtime directory appears inside the sandbox.
+RUNTIME = "/opt/grader"
+_SECRET_PACKAGES = ("reference", "autograder")
+_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one submission's worker (sizes in bytes, times in seconds)."""
+
+    cpu_seconds: int = 300
+    address_space: int = 4 << 30
+    processes: int = 64
+    file_size: int = 64 << 20
+    open_files: int = 256
+    output_chars: int = 20_000
+    scratch_bytes: int = 256 << 20
+    call_seconds: float = 10.0
+    start_seconds: float = 60.0
+    restarts: int = 3
+
+
+def check_available() -> str | None:
+    """Why the sandbox cannot run here, or None when it can."""
+    return _probe(os.getuid() == 0)
+
+
+@functools.cache
+def _probe(as_root: bool) -> str | None:
+    if not os.access(BWRAP, os.X_OK):
+        return f"{BWRAP} is missing: install bubblewrap (apt-get install bubblewrap)"
+    probe = [*_bwrap_options(as_root), sys.executable, "-c", "import numpy"]
+    try:
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=_ENV)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap could not start: {exc}"
+    if result.returncode != 0:
+        return f"bubblewrap failed (user namespaces disabled?): {result.stderr.strip()[-300:]}"
+    return None
+
+
+def runtime_files() -> dict[str, bytes]:
+    """The files the worker runs from: relative path -> contents."""
+    here = Path(__file__).parent
+    values = Path(importlib.util.find_spec("dnn_checks.values").origin)
+    return {"worker.py": (here / "worker.py").read_bytes(), "wire.py": (here / "wire.py").read_bytes(),
+            "dnn_checks/__init__.py": b"", "dnn_checks/values.py": values.read_bytes()}
+
+
+def write_runtime(directory: Path) -> None:
+    """Fill ``directory`` with :func:`runtime_files`, readable by the sandbox's uid."""
+    directory.chmod(0o755)
+    for name, data in runtime_files().items():
+        path = directory / name
+        path.parent.mkdir(mode=0o755, exist_ok=True)
+        path.write_bytes(data)
+        path.chmod(0o644)
+
+
+def server_command(runtime: Path, control_fd: int, limits: Limits, *, insecure: bool) -> list[str]:
+    """The argv that starts the fork server with its control socket on ``control_fd``."""
+    config = json.dumps({"isolate": not insecure, "limits": asdict(limits)})
+    if insecure:
+        return [sys.executable, "-s", "-B", str(runtime / "worker.py"), str(control_fd), config]
+    return [*_bwrap_options(os.getuid() == 0), "--ro-bind", str(runtime), RUNTIME, "--chdir", "/tmp",
+            sys.executable, "-s", "-B", f"{RUNTIME}/worker.py", str(control_fd), config]
+
+
+def environment() -> dict[str, str]:
+    """The scrubbed environment of the worker (bwrap gets it again with --clearenv/--setenv)."""
+    return dict(_ENV)
+
+
+def _bwrap_options(as_root: bool) -> list[str]:
+    identity = ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"] if as_root else \
+        ["--unshare-user", "--uid", "65534", "--gid", "65534"]
+    env = [arg for key, value in _ENV.items() for arg in ("--setenv", key, value)]
+    return [BWRAP, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+            *identity, "--die-with-parent", "--new-session", "--clearenv", *env,
+            "--ro-bind", "/usr", "/usr", *_usr_links(), "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+            *_python_view(), "--perms", "0755", "--dir", "/opt"]
+
+
+def _usr_links() -> list[str]:
+    return [arg for name in ("bin", "sbin", "lib", "lib64", "lib32") if Path(f"/{name}").is_symlink()
+            for arg in ("--symlink", os.readlink(f"/{name}"), f"/{name}")]
+
+
+def _python_view() -> list[str]:
+    """Read-only binds of the Python installation and the venv, with secrets covered."""
+    trees = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)} - {"/usr"})
+    trees = [t for t in trees if not t.startswith("/usr/")]
+    options: list[str] = []
+    for tree in trees:
+        options += [*_parents(tree), "--ro-bind", tree, tree]
+    for tree in trees:
+        options += _covers(Path(tree))
+    return options
+
+
+def _parents(path: str) -> list[str]:
+    """Directories leading to ``path``, created world-traversable (bwrap makes them 0700 otherwise)."""
+    parts = Path(path).parents
+    return [arg for parent in reversed(parts) if str(parent) != "/" for arg in ("--perms", "0755", "--dir", str(parent))]
+
+
+def _covers(tree: Path) -> list[str]:
+    """Hide the secret packages and the editable-install hooks that lie inside ``tree``."""
+    options: list[str] = []
+    for name in _SECRET_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            if Path(os.path.realpath(location)).is_relative_to(tree):
+                options += ["--tmpfs", os.path.realpath(location)]
+    for hook in tree.glob("lib/python*/site-packages/__editable__*"):
+        options += ["--ro-bind", "/dev/null", str(hook)]
+    return options
+
+
+def remove_scratch(path: str) -> None:
+    """Remove an insecure worker's scratch dir (only ever one that the worker itself created)."""
+    root = os.path.realpath(tempfile.gettempdir())
+    real = os.path.realpath(path)
+    if os.path.dirname(real) == root and os.path.basename(real).startswith("scratch-"):
+        shutil.rmtree(real, ignore_errors=True)

@@ -1,0 +1,243 @@
+"""The pickle-free wire format between the grader and the sandboxed worker.
+
+A *frame* is an 8-byte big-endian length followed by that many bytes of payload. A payload
+is a 4-byte big-endian header length, a UTF-8 JSON header, then ``.npy`` blobs back to back
+(``np.save``; read back with ``allow_pickle=False``). The header is ``{"v": tree, "b":
+[blob lengths]}`` where ``tree`` encodes one value:
+
+- ``null``, ``true``/``false``, JSON numbers (``NaN``/``Infinity`` allowed) and strings as such;
+- ``{"L": [...]}`` list, ``{"T": [...]}`` tuple, ``{"D": {...}}`` dict with string keys;
+- ``{"A": i}`` the i-th blob, a plain ndarray of dtype kind b/i/u/f;
+- ``{"H": id}`` a :class:`~dnn_checks.values.Handle`;
+- ``{"G": {...}}`` a ``numpy.random.Generator``, as its bit generator's state dict.
+
+These are exactly the base values of :mod:`dnn_checks.values` plus Generators. Decoding
+validates everything (message size, header size, depth, string length, array elements,
+dtype kind, byte order, blob length against the ``.npy`` header) and raises
+:class:`ProtocolError` for anything else: a malformed frame means a broken or hostile
+worker, which the grader treats as a crash. Nothing is ever unpickled.
+
+This module imports only numpy and ``dnn_checks.values`` (which imports only numpy), so
+the worker can load it inside the sandbox from a directory that holds nothing else.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import socket
+import struct
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from dnn_checks.values import ARRAY_KINDS, MAX_DEPTH, Handle
+
+#: Bit generators a Generator may be rebuilt from.
+BIT_GENERATORS = {name: getattr(np.random, name) for name in ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")}
+_TAGS = frozenset("LTDAHG")
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+class ProtocolError(Exception):
+    """A frame or message that breaks the wire format (the peer is broken or hostile)."""
+
+
+class WireLimits(NamedTuple):
+    """Bounds checked while decoding. Depth counts containers (the message dict is one)."""
+
+    message_bytes: int = 512 << 20
+    header_bytes: int = 16 << 20
+    array_elements: int = 50_000_000
+    depth: int = MAX_DEPTH + 4
+    string_chars: int = 1 << 20
+    generators: bool = True
+
+
+def pack(message: dict[str, Any]) -> bytes:
+    """The payload of ``message`` (a str-keyed dict of wire values), without the frame length."""
+    blobs: list[bytes] = []
+    tree = _encode(message, blobs, 0)
+    header = json.dumps({"v": tree, "b": [len(b) for b in blobs]}, separators=(",", ":")).encode()
+    return b"".join([struct.pack(">I", len(header)), header, *blobs])
+
+
+def unpack(payload: bytes | memoryview, limits: WireLimits = WireLimits()) -> dict[str, Any]:
+    """The message packed in ``payload``; ProtocolError if anything is off."""
+    view = memoryview(payload)
+    if len(view) < 4:
+        raise ProtocolError("payload shorter than its header length")
+    (size,) = struct.unpack(">I", view[:4])
+    if size > limits.header_bytes or 4 + size > len(view):
+        raise ProtocolError(f"header of {size} bytes does not fit the limits or the payload")
+    header = _json(bytes(view[4:4 + size]))
+    if not isinstance(header, dict) or set(header) != {"v", "b"} or not isinstance(header["b"], list):
+        raise ProtocolError("header is not {'v': ..., 'b': [...]}")
+    blobs = list(_split(view[4 + size:], header["b"]))
+    message = _Decoder(blobs, limits).value(header["v"], 0)
+    if not isinstance(message, dict):
+        raise ProtocolError("a message must be a dict")
+    return message
+
+
+def send(sock: socket.socket, message: dict[str, Any]) -> None:
+    """Write one frame holding ``message``."""
+    payload = pack(message)
+    sock.sendall(struct.pack(">Q", len(payload)) + payload)
+
+
+def recv(sock: socket.socket, limits: WireLimits = WireLimits()) -> dict[str, Any]:
+    """Read one frame; EOFError when the peer closed; ProtocolError when malformed.
+
+    The socket's own timeout applies (``socket.timeout`` escapes: the caller decides).
+    """
+    return unpack(read_exact(sock, frame_size(read_exact(sock, 8), limits)), limits)
+
+
+def frame_size(head: bytes | memoryview, limits: WireLimits = WireLimits()) -> int:
+    """The payload size announced by the 8 bytes that start a frame, checked against the limit."""
+    (size,) = struct.unpack(">Q", head)
+    if size > limits.message_bytes:
+        raise ProtocolError(f"frame of {size} bytes exceeds the limit of {limits.message_bytes}")
+    return size
+
+
+def read_exact(sock: socket.socket, size: int) -> memoryview:
+    """Exactly ``size`` bytes from ``sock``; EOFError if it closes first."""
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        n = sock.recv_into(view[got:], min(size - got, 1 << 20))
+        if n == 0:
+            raise EOFError("the peer closed the connection")
+        got += n
+    return view
+
+
+def _json(text: bytes) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"header is not valid JSON: {exc}") from None
+
+
+def _split(data: memoryview, lengths: list[Any]) -> Iterator[memoryview]:
+    if not all(type(n) is int and n >= 0 for n in lengths) or sum(lengths) != len(data):
+        raise ProtocolError("blob lengths do not match the payload")
+    start = 0
+    for n in lengths:
+        yield data[start:start + n]
+        start += n
+
+
+def _encode(value: Any, blobs: list[bytes], depth: int) -> Any:
+    """The JSON tree of a wire value; TypeError for anything else (a bug on the sending side)."""
+    if depth > MAX_DEPTH + 4:
+        raise TypeError("value nested too deeply for the wire")
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if type(value) is Handle:
+        return {"H": value.id}
+    if isinstance(value, np.random.Generator):
+        return {"G": _encode(value.bit_generator.state, blobs, depth + 1)}
+    if isinstance(value, np.ndarray) and value.dtype.kind in ARRAY_KINDS:
+        blobs.append(_npy(value))
+        return {"A": len(blobs) - 1}
+    if type(value) in (list, tuple):
+        return {"L" if type(value) is list else "T": [_encode(v, blobs, depth + 1) for v in value]}
+    if type(value) is dict and all(type(k) is str for k in value):
+        return {"D": {k: _encode(v, blobs, depth + 1) for k, v in value.items()}}
+    raise TypeError(f"a {type(value).__name__} cannot cross the wire")
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array).view(np.ndarray), allow_pickle=False)
+    return buffer.getvalue()
+
+
+class _Decoder:
+    """Rebuild values from a JSON tree and its blobs, checking every limit on the way."""
+
+    def __init__(self, blobs: list[memoryview], limits: WireLimits) -> None:
+        self.blobs, self.limits, self.used = blobs, limits, set()
+
+    def value(self, tree: Any, depth: int) -> Any:
+        if depth > self.limits.depth:
+            raise ProtocolError(f"value nested deeper than {self.limits.depth}")
+        if tree is None or type(tree) in (bool, int):
+            return tree
+        if type(tree) is float:
+            return tree
+        if type(tree) is str:
+            if len(tree) > self.limits.string_chars:
+                raise ProtocolError(f"string of {len(tree)} characters exceeds {self.limits.string_chars}")
+            return tree
+        if type(tree) is not dict or len(tree) != 1 or next(iter(tree)) not in _TAGS:
+            raise ProtocolError(f"unknown tree node {str(tree)[:60]!r}")
+        ((tag, body),) = tree.items()
+        return getattr(self, f"_tag_{tag}")(body, depth + 1)
+
+    def _tag_L(self, body: Any, depth: int) -> list:
+        if type(body) is not list:
+            raise ProtocolError("list body is not a JSON array")
+        return [self.value(item, depth) for item in body]
+
+    def _tag_T(self, body: Any, depth: int) -> tuple:
+        return tuple(self._tag_L(body, depth))
+
+    def _tag_D(self, body: Any, depth: int) -> dict:
+        if type(body) is not dict:
+            raise ProtocolError("dict body is not a JSON object")
+        for key in body:
+            self.value(key, depth)
+        return {key: self.value(item, depth) for key, item in body.items()}
+
+    def _tag_H(self, body: Any, depth: int) -> Handle:
+        if type(body) is not int:
+            raise ProtocolError("handle id is not an int")
+        return Handle(body)
+
+    def _tag_A(self, body: Any, depth: int) -> np.ndarray:
+        if type(body) is not int or not 0 <= body < len(self.blobs) or body in self.used:
+            raise ProtocolError(f"array reference {body!r} is not a fresh blob index")
+        self.used.add(body)
+        return _load_npy(self.blobs[body], self.limits.array_elements)
+
+    def _tag_G(self, body: Any, depth: int) -> np.random.Generator:
+        if not self.limits.generators:
+            raise ProtocolError("a Generator is not allowed in this message")
+        state = self.value(body, depth)
+        name = state.get("bit_generator") if isinstance(state, dict) else None
+        if name not in BIT_GENERATORS:
+            raise ProtocolError(f"unknown bit generator {name!r}")
+        bit_generator = BIT_GENERATORS[name]()
+        try:
+            bit_generator.state = state
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+            raise ProtocolError(f"invalid {name} state: {exc}") from None
+        return np.random.Generator(bit_generator)
+
+
+def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
+    """A plain array from ``.npy`` bytes, its header checked before any data is read."""
+    stream = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(stream)
+        reader = _HEADER_READERS.get(version)
+        if reader is None:
+            raise ValueError(f".npy version {version} is not 1.0 or 2.0")
+        shape, fortran, dtype = reader(stream, max_header_size=10_000)
+    except (ValueError, SyntaxError, TypeError, EOFError) as exc:
+        raise ProtocolError(f"bad .npy header: {exc}") from None
+    if dtype.kind not in ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise ProtocolError(f"array dtype {dtype} is not boolean, integer or float")
+    if not all(type(n) is int and n >= 0 for n in shape) or len(shape) > 32:
+        raise ProtocolError(f"array shape {shape} is not a tuple of sizes")
+    count = math.prod(shape)
+    if count > max_elements or stream.tell() + count * dtype.itemsize != len(blob):
+        raise ProtocolError(f"array of shape {shape} does not match its limits or its {len(blob)} bytes")
+    array = np.frombuffer(blob, dtype=dtype, count=count, offset=stream.tell())
+    return array.reshape(shape, order="F" if fortran else "C").astype(dtype.newbyteorder("="), order="C")

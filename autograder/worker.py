@@ -1,0 +1,411 @@
+"""The program that runs a student's notebook code, inside the sandbox (never imported).
+
+Run by path, ``python -I worker.py CONTROL_FD CONFIG_JSON``, from a runtime directory that
+holds only this file, ``wire.py`` and ``dnn_checks/values.py`` (see ``autograder.sandbox``):
+it cannot import ``reference`` or ``autograder``, which the sandbox does not show anyway.
+
+It starts as a *fork server*: it drops root (when started as root), pre-imports numpy,
+matplotlib (Agg) and IPython's input transformer, then waits on the control socket. Each
+message there carries one socket fd (``SCM_RIGHTS``); the server forks a child that serves
+one submission over that socket and never serves another. A child:
+
+1. starts its own session; when ``isolate`` is set (inside bubblewrap) it enters a new user,
+   pid and mount namespace, so it is pid 1 of its own pid namespace (killing it kills every
+   process the student started, ``setsid`` or not), mounts a private tmpfs on ``/tmp`` (its
+   scratch, invisible to other children, gone with it) and a ``/proc`` showing only itself,
+   then drops every capability and makes itself non-dumpable (no ptrace, no /proc/PID/mem);
+2. sets its resource limits, sends ``hello`` with ``SCM_CREDENTIALS`` (the kernel fills in its
+   pid as the grader sees it, so the grader can kill it by pidfd), receives the files the
+   notebook may read and writes them into the scratch dir, its cwd and HOME;
+3. serves ``cell`` and ``call`` messages (module docstring of ``autograder.remote``).
+
+The protocol socket is moved to a high fd and stdio points to ``/dev/null``, but the student
+code runs in this process and *can* reach the socket. That is accepted: a forged message can
+only forge this student's own cell outputs or return values, which the grader validates like
+any other; a malformed one is a protocol error, treated as a crash of this submission.
+IPython syntax is neutralized with IPython's ``TransformerManager`` (magics and ``!`` become
+calls on a ``get_ipython()`` whose methods do nothing); ``display`` is a no-op.
+"""
+
+import contextlib
+import copy
+import ctypes
+import io
+import json
+import linecache
+import os
+import resource
+import signal
+import socket
+import struct
+import sys
+import tempfile
+import traceback
+import types
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import wire  # noqa: E402
+from dnn_checks.values import Handle, UnsupportedValue, to_base  # noqa: E402
+
+_CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
+_PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_PDEATHSIG = 4, 24, 1
+_PROTOCOL_FD = 900
+_UNPRIVILEGED = 65534
+
+
+def main(argv: list[str]) -> None:
+    control = socket.socket(fileno=int(argv[1]))
+    config = json.loads(argv[2])
+    if os.getuid() == 0 and config["isolate"]:
+        _drop_root()
+    _preload()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    while True:
+        try:
+            _, fds, _, _ = socket.recv_fds(control, 16, 1)
+        except OSError:
+            return
+        if not fds:
+            return
+        if os.fork() == 0:
+            control.close()
+            _child(socket.socket(fileno=fds[0]), config)
+        os.close(fds[0])
+
+
+def _drop_root() -> None:
+    """Become uid/gid 65534 with no capabilities (bwrap ran us as root with CAP_SETUID)."""
+    os.setgroups([])
+    os.setresgid(_UNPRIVILEGED, _UNPRIVILEGED, _UNPRIVILEGED)
+    os.setresuid(_UNPRIVILEGED, _UNPRIVILEGED, _UNPRIVILEGED)
+    _clear_capabilities()
+
+
+def _preload() -> None:
+    os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    TransformerManager().transform_cell("%matplotlib inline\n")
+
+
+def _child(sock: socket.socket, config: dict) -> None:
+    """Serve one submission; never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        scratch = _isolate(config) if config["isolate"] else tempfile.mkdtemp(prefix="scratch-")
+        sock = _hide_socket(sock)
+        _set_limits(config["limits"])
+        _hello(sock, scratch)
+        _Session(sock, scratch, config["limits"]["output_chars"]).serve()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _isolate(config: dict) -> str:
+    """Enter fresh user/pid/mount namespaces as pid 1 of the new pid namespace; return the scratch dir."""
+    libc, uid, gid = _libc(), os.getuid(), os.getgid()
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare of user/pid/mount namespaces failed")
+    _libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as file:
+            file.write(text)
+    pid = os.fork()
+    if pid:
+        _, status = os.waitpid(pid, 0)
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    size = f"size={config['limits']['scratch_bytes']},mode=0700".encode()
+    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, size) != 0:
+        raise OSError(ctypes.get_errno(), "mounting the scratch tmpfs failed")
+    libc.mount(b"proc", b"/proc", b"proc", 0, None)  # best effort: hides the other children's pids
+    for cap in range(64):
+        libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)
+    _clear_capabilities()
+    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    os.mkdir("/tmp/scratch", 0o700)
+    return "/tmp/scratch"
+
+
+def _clear_capabilities() -> None:
+    """capset(2) with empty effective, permitted and inheritable sets."""
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+    data = (ctypes.c_uint32 * 6)()
+    if _libc().capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def _hide_socket(sock: socket.socket) -> socket.socket:
+    """Move the protocol socket to a high fd, point stdio at /dev/null, close other fds."""
+    high = socket.socket(fileno=os.dup2(sock.fileno(), _PROTOCOL_FD))
+    sock.close()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(3, _PROTOCOL_FD)
+    os.closerange(_PROTOCOL_FD + 1, 1 << 16)
+    return high
+
+
+def _set_limits(limits: dict) -> None:
+    for name, key in (("RLIMIT_CPU", "cpu_seconds"), ("RLIMIT_AS", "address_space"), ("RLIMIT_NPROC", "processes"),
+                      ("RLIMIT_FSIZE", "file_size"), ("RLIMIT_NOFILE", "open_files"), ("RLIMIT_CORE", None)):
+        value = limits[key] if key else 0
+        resource.setrlimit(getattr(resource, name), (value, value))
+
+
+def _hello(sock: socket.socket, scratch: str) -> None:
+    """The first frame, with our credentials so the grader learns our pid in its namespace."""
+    payload = wire.pack({"op": "hello", "scratch": scratch})
+    creds = struct.pack("iII", os.getpid(), os.getuid(), os.getgid())
+    sock.sendmsg([struct.pack(">Q", len(payload)) + payload],
+                 [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS, creds)])
+
+
+class _IPython:
+    """What ``get_ipython()`` returns in a student cell: every method does nothing."""
+
+    def __getattr__(self, name: str) -> types.FunctionType:
+        return lambda *args, **kwargs: None
+
+
+class _Capped(io.TextIOBase):
+    """A text sink keeping the first ``limit`` characters and counting the rest."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.parts, self.kept, self.dropped = limit, [], 0, 0
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = max(self.limit - self.kept, 0)
+        self.parts.append(text[:room])
+        self.kept += min(len(text), room)
+        self.dropped += max(len(text) - room, 0)
+        return len(text)
+
+    def text(self) -> str:
+        cut = f"\n[... {self.dropped} more characters of output cut]" if self.dropped else ""
+        return "".join(self.parts) + cut
+
+
+class _Session:
+    """One submission's namespace, handle table and message loop."""
+
+    def __init__(self, sock: socket.socket, scratch: str, output_chars: int) -> None:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        self.sock, self.scratch, self.output_chars = sock, scratch, output_chars
+        self.transformer = TransformerManager()
+        module = types.ModuleType("__main__")
+        module.__dict__.update(display=lambda *args, **kwargs: None, get_ipython=_IPython)
+        sys.modules["__main__"] = module
+        self.namespace, self.handles, self.cells = module.__dict__, {}, 0
+
+    def serve(self) -> None:
+        self._setup(wire.recv(self.sock))
+        while True:
+            try:
+                message = wire.recv(self.sock)
+            except EOFError:
+                return
+            wire.send(self.sock, getattr(self, f"_op_{message['op']}")(message))
+
+    def _setup(self, message: dict) -> None:
+        os.chdir(self.scratch)
+        os.environ["HOME"] = self.scratch
+        sys.path.insert(0, self.scratch)
+        for name, data in message["files"].items():
+            path = os.path.normpath(os.path.join(self.scratch, name))
+            if not path.startswith(self.scratch + os.sep):
+                continue
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as file:
+                file.write(data.tobytes())
+
+    def _op_cell(self, message: dict) -> dict:
+        self.cells += 1
+        sink = _Capped(self.output_chars)
+        error = None
+        with _captured(sink):
+            try:
+                exec(self._compile(message["source"]), self.namespace)  # noqa: S102
+            except BaseException as exc:  # noqa: BLE001 - SystemExit included: the cell failed
+                error = _student_traceback(exc)
+        _close_figures()
+        return {"op": "cell_done", "ok": error is None, "output": sink.text(), "error": error,
+                "functions": self._functions()}
+
+    def _compile(self, source: str) -> types.CodeType:
+        """Plain Python from an IPython cell, registered with linecache for tracebacks."""
+        name = f"<cell {self.cells}>"
+        source = self.transformer.transform_cell(source)
+        linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+        return compile(source, name, "exec")
+
+    def _functions(self) -> list[str]:
+        hidden = {"display", "get_ipython"}
+        return sorted(name for name, value in self.namespace.items()
+                      if callable(value) and not name.startswith("__") and name not in hidden)
+
+    def _op_call(self, message: dict) -> dict:
+        function = self.namespace.get(message["name"])
+        if not callable(function):
+            return {"op": "missing"}
+        try:
+            args, kwargs = self._resolve(message["args"]), self._resolve(message["kwargs"])
+        except KeyError as exc:
+            return {"op": "bad_value", "message": f"unknown handle {exc}"}
+        before = copy.deepcopy((args, kwargs))
+        try:
+            with _bound(self.namespace, self._stubs(message["substitutes"])), _captured(_Capped(0)):
+                result = function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - any student exception is a failed property
+            return {"op": "raised", "exc_type": type(exc).__name__, "message": _str(exc),
+                    "tb": _student_traceback(exc)}
+        try:
+            return {"op": "result", "value": self._result(result, message["opaque"]),
+                    "mutated": _mutated(before, (args, kwargs))}
+        except UnsupportedValue as exc:
+            return {"op": "bad_value", "message": str(exc)}
+
+    def _resolve(self, value: object) -> object:
+        """Replace every Handle in ``value`` by the object it stands for."""
+        if type(value) is Handle:
+            return self.handles[value.id]
+        if type(value) in (list, tuple):
+            return type(value)(self._resolve(v) for v in value)
+        if type(value) is dict:
+            return {k: self._resolve(v) for k, v in value.items()}
+        return value
+
+    def _result(self, result: object, opaque: list[int]) -> object:
+        if not opaque:
+            return to_base(result)
+        if not isinstance(result, tuple):
+            raise UnsupportedValue(f"the result should be a tuple, not a {type(result).__name__}")
+        items = []
+        for i, item in enumerate(result):
+            if i in opaque:
+                self.handles[len(self.handles)] = item
+                items.append(Handle(len(self.handles) - 1))
+            else:
+                items.append(to_base(item, where=f"the result[{i}]"))
+        return tuple(items)
+
+    def _stubs(self, names: list[str]) -> dict:
+        return {name: self._stub(name) for name in names}
+
+    def _stub(self, name: str) -> types.FunctionType:
+        sock = self.sock
+
+        def stub(*args: object, **kwargs: object) -> object:
+            try:
+                message = {"op": "callback", "name": name, "args": to_base(args), "kwargs": to_base(kwargs)}
+            except UnsupportedValue as exc:
+                raise TypeError(f"{name} (the reference version) got {exc}") from None
+            wire.send(sock, message)
+            reply = wire.recv(sock)
+            if reply["op"] == "callback_result":
+                return reply["value"]
+            raise RuntimeError(f"{name} (the reference version) failed: {reply['error']}")
+
+        stub.__name__ = name
+        return stub
+
+
+def _mutated(before: tuple, after: tuple) -> dict:
+    """Post-call states of the mutable arguments that changed: {"args": {i: v}, "kwargs": {k: v}}."""
+    (args0, kwargs0), (args, kwargs) = before, after
+    changed_args = {str(i): _state(a) for i, (a0, a) in enumerate(zip(args0, args)) if _mutable(a) and not _same(a0, a)}
+    changed_kwargs = {k: _state(a) for k, a in kwargs.items() if _mutable(a) and not _same(kwargs0[k], a)}
+    return {"args": changed_args, "kwargs": changed_kwargs}
+
+
+def _mutable(value: object) -> bool:
+    return isinstance(value, (dict, list, np.ndarray, np.random.Generator))
+
+
+def _state(value: object) -> object:
+    return value if isinstance(value, np.random.Generator) else to_base(value)
+
+
+def _same(a: object, b: object) -> bool:
+    """Deep equality that tells arrays apart by shape, dtype and bytes (so NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    if isinstance(a, np.random.Generator):
+        return a.bit_generator.state == b.bit_generator.state
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - an odd object in a mutable argument counts as changed
+        return False
+
+
+@contextlib.contextmanager
+def _bound(namespace: dict, substitutes: dict):
+    """Bind ``substitutes`` in ``namespace`` for one call, then restore what was there."""
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in substitutes}
+    namespace.update(substitutes)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+@contextlib.contextmanager
+def _captured(sink: _Capped):
+    """stdout and stderr go to ``sink``; numpy and Python warnings stay quiet."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"), \
+            contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _close_figures() -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def _str(exc: BaseException) -> str:
+    try:
+        return str(exc)[:2000]
+    except Exception:  # noqa: BLE001 - a hostile __str__
+        return "<unprintable message>"
+
+
+def _student_traceback(exc: BaseException) -> str:
+    """The exception line and the student's own frames (cells), at most the last five."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell")]
+    lines = traceback.format_list(frames[-5:])
+    return ("".join(lines) + f"{type(exc).__name__}: {_str(exc)}")[:4000]
+
+
+if __name__ == "__main__":
+    main(sys.argv)
