@@ -30,7 +30,7 @@ def run_hidden_checks(*functions: str, namespace: Mapping[str, Any]) -> float:
 def _diagnose():
     """The mistake catalog's ``diagnose`` (autograder.mistakes), or None while it is not there."""
     try:
-        from autograder.mistakes import diagnose
+        from autograder.mistakes import explain as diagnose
     except ImportError:
         return None
     return diagnose

@@ -40,7 +40,7 @@ from autograder.mistakes import (
 from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, Call, Mistake, same
 from dnn_checks.values import UnsupportedValue, to_base
 
-__all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "diagnose", "mistakes_of", "same"]
+__all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "diagnose", "explain", "mistakes_of", "same"]
 
 _MODULES = (activations, layers, costs, initializers, scaling, regularization, optimizers, batchnorm, gradcheck)
 CATALOG: tuple[Mistake, ...] = tuple(m for module in _MODULES for m in module.catalog.mistakes)
@@ -61,6 +61,27 @@ def diagnose(function: str, call: Call | Callable[[Callable[..., Any]], Any], st
     """
     expected = _run(call, correct or getattr(reference, function))
     return [m for m in mistakes_of(function) if _explains(m, call, student_output, expected)]
+
+
+def explain(function: str, args: tuple, output: Any) -> str | None:
+    """The registry's ``Diagnose``: the message of the mistakes that explain ``output`` of
+    ``function(*args)``, or None. Outputs the student keeps opaque (batch-norm caches) are left out."""
+    project = _PROJECTIONS.get(function)
+    call: Call | Callable[[Callable[..., Any]], Any] = Call(*args)
+    if project is not None:
+        call, output = _projected(Call(*args), project), project(output)
+    found = diagnose(function, call, output)
+    if not found:
+        return None
+    return found[0].message if len(found) == 1 else "one of these: " + "; or ".join(m.message for m in found)
+
+
+#: What of an output the recorded call can compare: batchnorm_forward's cache is the student's own.
+_PROJECTIONS: dict[str, Callable[[Any], Any]] = {"batchnorm_forward": lambda output: output[0]}
+
+
+def _projected(call: Call, project: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Any]:
+    return lambda implementation: project(call(implementation))
 
 
 def _explains(mistake: Mistake, call: Call | Callable[[Callable[..., Any]], Any], student: Any, expected: Any) -> bool:

@@ -39,7 +39,7 @@ def _forward(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any], how:
     zeros = np.zeros((Z.shape[0], 1))
     running_mean, running_var = bn_param.get("running_mean", zeros), bn_param.get("running_var", zeros)
     train = bn_param["mode"] == "train"
-    if train or how.test_stats == "batch":
+    if train or how.test_stats.startswith("batch"):
         mean, var = Z.mean(axis=how.axis, keepdims=True), Z.var(axis=how.axis, keepdims=True, ddof=how.ddof)
         update = RUNNING.get(how.running, RUNNING["momentum * running + (1 - momentum) * batch"])
         stored = np.sqrt(var) if how.running == "std" else var

@@ -119,18 +119,6 @@ def forward_last_cache_missing(X: Array, parameters: Params) -> tuple[Array, Cac
     return AL, caches[:-1]
 
 
-@mistake("L_model_forward", message="your loop stops one layer early: layer L (sigmoid) is applied to A[L-2] "
-                                    "and layer L-1 is skipped")
-def forward_skips_layer(X: Array, parameters: Params) -> tuple[Array, Caches]:
-    L = num_layers(parameters)
-    A, caches = X, []
-    for l in range(1, L - 1):
-        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
-        caches.append(cache)
-    AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
-    return AL, caches + [cache]
-
-
 def _linear_cache(cache: LinearCache) -> tuple[Array, Array, int]:
     A_prev, W, _ = cache
     return A_prev, W, A_prev.shape[1]
@@ -197,12 +185,6 @@ def db_mean_over_units(dZ: Array, cache: LinearCache) -> Grads:
     A_prev, W, _ = _linear_cache(cache)
     m = A_prev.shape[1]
     return W.T @ dZ, dZ @ A_prev.T / m, np.mean(dZ, axis=0, keepdims=True)
-
-
-@mistake("linear_backward", message="your dW uses W instead of A_prev: dW = dZ @ A_prev.T / m")
-def dW_uses_W(dZ: Array, cache: LinearCache) -> Grads:
-    A_prev, W, m = _linear_cache(cache)
-    return W.T @ dZ, dZ @ W / m, np.sum(dZ, axis=1, keepdims=True) / m
 
 
 @mistake("linear_backward", message="your dA_prev is transposed (dZ.T @ W): dA_prev = W.T @ dZ has the shape of A_prev")

@@ -1,14 +1,31 @@
 """Wrong versions of the parameter updates and of the optimizer states' initialization."""
 
 import math
+from typing import Any
 
 import numpy as np
 
-from autograder.mistakes._catalog import Catalog
-from reference._types import Params
+from autograder.mistakes._catalog import Catalog, ints
+from reference._types import Array, Params
 from reference.optimizers import initialize_adam
 
-catalog = Catalog()
+
+
+def batches_fingerprint(args: tuple, kwargs: dict, output: Any) -> dict[str, Any]:
+    """What one shuffle and consecutive cuts fix: the batch shapes, whether the columns of X
+    appear once each (a permutation), whether each X column still has its own Y column, and
+    whether the order changed."""
+    X, Y = (np.asarray(a) for a in args[:2])
+    where = {X[:, j].tobytes(): j for j in range(X.shape[1])}
+    order = [where.get(np.asarray(bx)[:, k].tobytes(), -1) for bx, _ in output for k in range(np.shape(bx)[1])]
+    Y_cols = [np.asarray(by)[:, k] for _, by in output for k in range(np.shape(by)[1])]
+    return {"shapes": tuple((ints(np.shape(bx)), ints(np.shape(by))) for bx, by in output),
+            "permutation": sorted(order) == list(range(X.shape[1])),
+            "paired": len(Y_cols) == len(order) and all(j >= 0 and np.array_equal(y, Y[:, j]) for j, y in zip(order, Y_cols)),
+            "shuffled": order != list(range(X.shape[1]))}
+
+
+catalog = Catalog(fingerprints={"random_mini_batches": batches_fingerprint})
 mistake = catalog.mistake
 GD = ("update_parameters", "update_parameters_with_gd")
 STATES = ("initialize_velocity", "initialize_rmsprop")
@@ -375,3 +392,68 @@ def exponential_power_swapped(learning_rate0: float, epoch_num: float, k: float)
                                          "k is the factor kept at each epoch, k ** epoch_num * learning_rate0")
 def exponential_one_minus_k(learning_rate0: float, epoch_num: float, k: float) -> float:
     return (1 - k) ** epoch_num * learning_rate0
+
+
+Batches = list[tuple[Array, Array]]
+
+
+def _cut(X: Array, Y: Array, size: int, *, last: str = "remainder") -> Batches:
+    """Consecutive batches of ``size`` columns; the last one: "remainder", "dropped" or "overlapping" (the last size columns)."""
+    m = X.shape[1]
+    full = m // size
+    batches = [(X[:, k * size:(k + 1) * size], Y[:, k * size:(k + 1) * size]) for k in range(full)]
+    if m % size and last == "remainder":
+        batches.append((X[:, full * size:], Y[:, full * size:]))
+    if m % size and last == "overlapping":
+        batches.append((X[:, -size:], Y[:, -size:]))
+    return batches
+
+
+@mistake("random_mini_batches", message="your last mini-batch is missing: when m is not a multiple of "
+                                        "mini_batch_size, the remaining m % mini_batch_size examples form a last batch")
+def batches_drop_the_last(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    p = np.random.RandomState(seed).permutation(X.shape[1])
+    return _cut(X[:, p], Y[:, p], mini_batch_size, last="dropped")
+
+
+@mistake("random_mini_batches", message="your last mini-batch is the last mini_batch_size columns, which overlap the "
+                                        "previous batch: it holds only the remaining m % mini_batch_size examples")
+def batches_last_overlaps(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    p = np.random.RandomState(seed).permutation(X.shape[1])
+    return _cut(X[:, p], Y[:, p], mini_batch_size, last="overlapping")
+
+
+@mistake("random_mini_batches", message="your mini-batches are not shuffled: permute the columns once "
+                                        "(np.random.permutation(m)) before cutting them")
+def batches_not_shuffled(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    return _cut(X, Y, mini_batch_size)
+
+
+@mistake("random_mini_batches", message="your X and Y are shuffled with different permutations, so examples lose "
+                                        "their labels: draw one permutation and index both X and Y with it")
+def batches_two_permutations(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    rng = np.random.RandomState(seed)
+    p, q = rng.permutation(X.shape[1]), rng.permutation(X.shape[1])
+    return _cut(X[:, p], Y[:, q], mini_batch_size)
+
+
+@mistake("random_mini_batches", message="your Y is not shuffled with X, so examples lose their labels: "
+                                        "index both X and Y with the same permutation")
+def batches_Y_not_shuffled(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    p = np.random.RandomState(seed).permutation(X.shape[1])
+    return _cut(X[:, p], Y, mini_batch_size)
+
+
+@mistake("random_mini_batches", message="your shuffle draws columns with replacement, so some examples repeat and "
+                                        "others are missing: use a permutation, np.random.permutation(m)")
+def batches_with_replacement(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    p = np.random.RandomState(seed).randint(0, X.shape[1], X.shape[1])
+    return _cut(X[:, p], Y[:, p], mini_batch_size)
+
+
+@mistake("random_mini_batches", message="your mini-batches start every column (k, not k * mini_batch_size): "
+                                        "batch k holds columns k * mini_batch_size to (k + 1) * mini_batch_size")
+def batches_start_at_k(X: Array, Y: Array, mini_batch_size: int = 64, seed: int = 0) -> Batches:
+    p = np.random.RandomState(seed).permutation(X.shape[1])
+    Xs, Ys, m = X[:, p], Y[:, p], X.shape[1]
+    return [(Xs[:, k:k + mini_batch_size], Ys[:, k:k + mini_batch_size]) for k in range(-(-m // mini_batch_size))]

@@ -1,0 +1,61 @@
+"""The mistake catalog: every variant is really wrong, named once, explained, and recognized."""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+import reference
+from autograder.mistakes import CATALOG, Mistake, diagnose, mistakes_of
+from autograder.mistakes import _FAILED as FAILED
+from autograder.mistakes import _run as run_quietly
+from autograder.mistakes import same
+from autograder.mistakes._catalog import FINGERPRINT_RTOL, Call
+from dnn_checks.contract import POINTS
+from tests.mistake_inputs import CASES
+
+
+def _differs(mistake: Mistake, call: Call) -> bool:
+    """Whether the mistake's output on ``call`` is told apart from the reference's."""
+    wrong, right = run_quietly(call, mistake.wrong), run_quietly(call, getattr(reference, mistake.function))
+    assert wrong is not FAILED, f"{mistake.id} cannot run on this input"
+    if mistake.fingerprint is None:
+        return not same(wrong, right)
+    return not same(*(mistake.fingerprint(call.args, call.kwargs, out) for out in (wrong, right)), rtol=FINGERPRINT_RTOL)
+
+
+def test_ids_are_unique_and_messages_say_something() -> None:
+    ids = [m.id for m in CATALOG]
+    assert len(ids) == len(set(ids))
+    assert all(m.id.startswith(f"{m.function}.") for m in CATALOG)
+    assert all(len(m.message.split()) >= 5 and "you" in m.message for m in CATALOG)
+
+
+def test_the_catalog_covers_every_contract_function_and_is_large() -> None:
+    counts = collections.Counter(m.function for m in CATALOG)
+    assert set(counts) == set(POINTS)
+    assert len(CATALOG) >= 150
+    print("\n" + "\n".join(f"{f:40s} {n}" for f, n in sorted(counts.items())) + f"\n{'total':40s} {len(CATALOG)}")
+
+
+@pytest.mark.parametrize("mistake", CATALOG, ids=lambda m: m.id)
+def test_every_mistake_differs_from_the_reference(mistake: Mistake) -> None:
+    assert any(_differs(mistake, call) for call in CASES[mistake.function]), f"{mistake.id} is not a mistake"
+
+
+@pytest.mark.parametrize("mistake", CATALOG, ids=lambda m: m.id)
+def test_diagnose_names_a_mistake_from_its_own_output(mistake: Mistake) -> None:
+    call = next(c for c in CASES[mistake.function] if _differs(mistake, c))
+    found = diagnose(mistake.function, call, run_quietly(call, mistake.wrong))
+    assert mistake in found
+
+
+@pytest.mark.parametrize("function", sorted(POINTS))
+def test_the_reference_output_is_never_diagnosed(function: str) -> None:
+    for call in CASES[function]:
+        assert diagnose(function, call, run_quietly(call, getattr(reference, function))) == []
+
+
+def test_mistakes_of_an_unknown_function_is_empty() -> None:
+    assert mistakes_of("no_such_function") == ()
