@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from hypothesis import strategies as st
 
 import reference
 from autograder.hidden.registry import HIDDEN
 from dnn_checks import strategies
-from dnn_checks.compare import check_close, check_shape
-from dnn_checks.gradcheck import gradcheck
-from dnn_checks.properties import gradcheck_failure, same_result_twice, zero_upstream
+from dnn_checks.checks.activations import backward, pair
+from dnn_checks.compare import check_close
 from dnn_checks.runner import RecordingStudent
 
-
-def _pair(name: str, elements: st.SearchStrategy[float]) -> dict[str, st.SearchStrategy]:
-    """{"dA": ..., "cache": Z} of one shared shape; Z's entries from ``elements``."""
-    shape = st.shared(strategies.matrix_shapes(), key=name)
-    return {"dA": strategies.matrices(shape), "cache": strategies.matrices(shape, elements=elements)}
-
-
-@HIDDEN.property("relu", "matches the reference, exact zeros included",
-                 given={"Z": strategies.matrices(elements=strategies.with_zeros())})
-def _(student: RecordingStudent, Z: np.ndarray) -> None:
-    check_close(reference.relu(Z), student.call("relu", Z), where="relu(Z)")
-
-
-@HIDDEN.property("relu_backward", "matches the reference, Z = 0 included",
-                 given=_pair("relu_backward", strategies.with_zeros()), weight=2)
-def _(student: RecordingStudent, dA: np.ndarray, cache: np.ndarray) -> None:
-    check_close(reference.relu_backward(dA, cache), student.call("relu_backward", dA, cache), where="dZ")
+Array = np.ndarray
+#: Activation inputs: exact zeros for ReLU, saturation for sigmoid and tanh, large logits for softmax.
+INPUTS: dict[str, st.SearchStrategy[float]] = {
+    "relu": strategies.with_zeros(),
+    "sigmoid": strategies.floats(min_value=-40.0, max_value=40.0),
+    "tanh": strategies.floats(min_value=-20.0, max_value=20.0),
+    "softmax": strategies.floats(min_value=-1000.0, max_value=1000.0),
+}
+#: Inputs of the backward gradient checks: off the ReLU kink.
+GRADCHECK_INPUTS = {"relu": strategies.off_kink(), "sigmoid": strategies.floats(), "tanh": strategies.floats()}
 
 
-@HIDDEN.property("relu_backward", "gradient check against the reference relu (away from Z = 0)",
-                 given=_pair("relu_backward/gradcheck", strategies.off_kink()), max_examples=4)
-def _(student: RecordingStudent, dA: np.ndarray, cache: np.ndarray) -> None:
-    dZ = check_shape(student.call("relu_backward", dA, cache), dA.shape, where="dZ")
-    forward = lambda Z: reference.relu(Z)[0]  # noqa: E731
-    gradcheck_failure(gradcheck(forward, {"Z": cache}, {"dZ": dZ}, dA), "the correct relu")
+def matches_reference(function: str, given: dict[str, st.SearchStrategy], weight: float = 2) -> None:
+    """"matches the reference": the student's output against ``reference.<function>`` on ``given``."""
+    correct = getattr(reference, function)
+
+    @HIDDEN.property(function, "matches the reference", given=given, weight=weight)
+    def _(student: RecordingStudent, **inputs: Array) -> None:
+        check_close(correct(*inputs.values()), student.call(function, *inputs.values()),
+                    where=f"the result of {function}")
 
 
-zero_upstream(HIDDEN, "relu_backward", _pair("relu_backward/zero", strategies.with_zeros()), "dA")
-same_result_twice(HIDDEN, "relu_backward", _pair("relu_backward/twice", strategies.with_zeros()))
+def _forward(name: str) -> Callable[[RecordingStudent], Callable[..., Array]]:
+    return lambda student: lambda Z: getattr(reference, name)(Z)[0]
+
+
+for _name, _elements in INPUTS.items():
+    matches_reference(_name, {"Z": strategies.matrices(elements=_elements)})
+for _name, _elements in GRADCHECK_INPUTS.items():
+    matches_reference(f"{_name}_backward", pair(f"{_name}_backward", INPUTS[_name]))
+    backward(HIDDEN, f"{_name}_backward", _forward(_name), f"the correct {_name}", _elements)

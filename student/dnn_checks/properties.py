@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from dnn_checks import expected
-from dnn_checks.compare import Failed, check_close, check_equal, check_shape
+from dnn_checks.compare import RTOL, Failed, check_close, check_equal, check_float, check_shape
 from dnn_checks.gradcheck import GradcheckResult
 from dnn_checks.registry import Registry
 from dnn_checks.runner import EXPECTED, RecordingStudent
@@ -23,13 +23,13 @@ from dnn_checks.values import describe
 Inputs = Mapping[str, st.SearchStrategy]
 
 
-def stored_values(registry: Registry, function: str, *, weight: float = 1.0) -> None:
+def stored_values(registry: Registry, function: str, *, weight: float = 1.0, rtol: float = RTOL) -> None:
     """"matches the stored expected values": the cases of :mod:`dnn_checks.expected`."""
     @registry.property(function, "matches the stored expected values", cases=lambda: expected.cases(function),
                        weight=weight)
     def _(student: RecordingStudent, **case: Any) -> None:
         answer = case.pop(EXPECTED)
-        check_close(answer, student.call(function, *case.values()), where=f"the result of {function}")
+        check_close(answer, student.call(function, *case.values()), where=f"the result of {function}", rtol=rtol)
 
 
 def leaves_inputs_unchanged(registry: Registry, function: str, given: Inputs, *, weight: float = 0.5) -> None:
@@ -80,14 +80,20 @@ def gradcheck_failure(result: GradcheckResult, against: str) -> None:
                      f"({len(result.mismatches)} entries differ)")
 
 
-def forward_of(student: RecordingStudent, function: str, shape: tuple[int, ...], *,
-               item: int | None = 0) -> Callable[..., np.ndarray]:
-    """The student's ``function`` as gradcheck's forward: ``f(**inputs)`` -> its output ``item``, a float array."""
+def forward_of(student: RecordingStudent, function: str, *, item: int | None = 0,
+               shape: tuple[int, ...] | None = None) -> Callable[..., np.ndarray]:
+    """The student's ``function`` as gradcheck's forward: ``f(**inputs)`` -> its output ``item``.
+
+    The output must be a finite float array (of ``shape``, when given) or a finite float.
+    """
     def forward(**inputs: Any) -> np.ndarray:
         result = student.call(function, *inputs.values())
+        where = f"the output of your {function}"
         if item is not None:
             if not isinstance(result, (tuple, list)) or len(result) <= item:
                 raise Failed(f"your {function} should return a tuple, got {describe(result)}")
             result = result[item]
-        return check_shape(result, shape, where=f"the output of your {function}")
+        if not isinstance(result, np.ndarray) or result.shape == ():
+            return np.asarray(check_float(result, where=where))
+        return check_shape(result, result.shape if shape is None else shape, where=where)
     return forward

@@ -33,9 +33,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hypothesis import strategies as st
+
 from dnn_checks.contract import CALLS, points_of
 from dnn_checks.results import CheckResult, Kind, PropertyResult
-from dnn_checks.runner import Given, Outcome, Test, run_property
+from dnn_checks.runner import Given, Outcome, Test, as_strategy, run_property
 from dnn_checks.student import Student
 
 #: Given the check's function, the failing call's positional arguments and the student's output:
@@ -47,7 +49,7 @@ Diagnose = Callable[[str, tuple, Any], "str | None"]
 class Property:
     name: str
     test: Test
-    given: Given | None = None
+    given: st.SearchStrategy[dict[str, Any]] | None = None
     cases: Callable[[], Sequence[Mapping[str, Any]]] | None = None
     weight: float = 1.0
     max_examples: int | None = None
@@ -68,7 +70,7 @@ class Registry:
 
         def register(test: Test) -> Test:
             self._properties.setdefault(function, []).append(
-                Property(name, test, given, cases, weight, max_examples))
+                Property(name, test, None if given is None else as_strategy(given), cases, weight, max_examples))
             return test
         return register
 

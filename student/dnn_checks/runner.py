@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.errors import UnsatisfiedAssumption
 
 from dnn_checks.compare import Failed
 from dnn_checks.student import Student, StudentCrash, StudentFailure, StudentTimeout
@@ -82,62 +83,103 @@ class _Stop(BaseException):
     """Ends a hypothesis search at once (hypothesis lets BaseException through)."""
 
 
-def run_property(test: Test, student: Student, *, key: str, given_: Given | None = None,
+def as_strategy(given_: Given) -> st.SearchStrategy[dict[str, Any]]:
+    """One strategy of input dicts, in the order of ``given_`` (hypothesis may reorder a fixed dict's keys)."""
+    if not isinstance(given_, Mapping):
+        return given_
+    names = list(given_)
+    return st.fixed_dictionaries(dict(given_)).map(lambda drawn: {name: drawn[name] for name in names})
+
+
+def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStrategy | None = None,
                  cases: Sequence[Mapping[str, Any]] = (), max_examples: int | None = None,
                  substitutes: Mapping[str, Callable[..., Any]] | None = None) -> Outcome:
-    """Run ``test`` on the stored ``cases``, then on hypothesis examples of ``given_``; seeded by ``key``."""
+    """Run ``test`` on the stored ``cases``, then on hypothesis examples of ``given_``; seeded by ``key``.
+
+    The examples are drawn once per process and replayed; only a failure runs hypothesis
+    again, to shrink it (it meets the same examples first, so the verdict is the same).
+    """
     recorder = RecordingStudent(student, dict(substitutes or {}))
     for case in cases:
-        failure = _attempt(test, recorder, case)
+        failure = _attempt(test, recorder, case, "on the stored input:" if EXPECTED in case else "on the input:")
         if failure:
             return failure
     if given_ is None:
         return Outcome(True)
-    return _search(test, recorder, given_, key, max_examples)
-
-
-def _search(test: Test, recorder: RecordingStudent, given_: Given, key: str,
-            max_examples: int | None) -> Outcome:
-    """The last failure hypothesis meets is the smallest: it replays the shrunk example last."""
-    found: list[Outcome] = []
-    budget: list[int] = []
-
-    def attempt(example: dict[str, Any]) -> None:
-        if budget and recorder.count > budget[0]:
-            raise _Stop
-        failure = _attempt(test, recorder, example)
+    search = _Search(given_, key, max_examples or PROFILE.max_examples)
+    for example in search.examples():
+        try:
+            failure = _attempt(test, recorder, example, "smallest failing input:")
+        except UnsatisfiedAssumption:
+            continue
         if failure:
-            found.append(failure)
-            budget.append(recorder.count + SHRINK_BUDGET)
-            raise _Stop if failure.fatal else Failed(failure.message)
-
-    strategy = given_
-    if isinstance(given_, Mapping):  # hypothesis may reorder a fixed dict's keys: restore the arguments' order
-        strategy = st.fixed_dictionaries(dict(given_)).map(lambda drawn: {key: drawn[key] for key in given_})
-    hypothesis_test = given(example=strategy)(attempt)
-    profile = settings(PROFILE, max_examples=max_examples or PROFILE.max_examples)
-    try:
-        seed(zlib.crc32(key.encode()))(profile(hypothesis_test))()
-    except (_Stop, Exception):  # the failure hypothesis re-raises (or a Flaky one) is already in ``found``
-        pass
-    return found[-1] if found else Outcome(True)
+            return failure if failure.fatal else search.shrink(test, recorder) or failure
+    return Outcome(True)
 
 
-def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any]) -> Outcome | None:
-    """None when ``test`` passes on ``example``; else a failed Outcome showing the example."""
-    shown = format_example({k: v for k, v in example.items() if k != EXPECTED},
-                           "on the stored input:" if EXPECTED in example else "smallest failing input:")
+#: Examples drawn so far: (key, id(strategy)) -> (strategy, examples); the strategy is kept so its id stays unique.
+_drawn: dict[tuple[str, int], tuple[st.SearchStrategy, list[dict[str, Any]]]] = {}
+
+
+@dataclass(frozen=True)
+class _Search:
+    strategy: st.SearchStrategy
+    key: str
+    max_examples: int
+
+    def _run(self, attempt: Callable[[dict[str, Any]], None]) -> None:
+        hypothesis_test = given(example=self.strategy)(attempt)
+        profile = settings(PROFILE, max_examples=self.max_examples)
+        seed(zlib.crc32(self.key.encode()))(profile(hypothesis_test))()
+
+    def examples(self) -> list[dict[str, Any]]:
+        """The examples hypothesis generates when every one passes, in order (drawn once per process)."""
+        entry = (self.key, id(self.strategy))
+        if entry not in _drawn:
+            examples: list[dict[str, Any]] = []
+            self._run(lambda example: examples.append(copy.deepcopy(example)))
+            _drawn[entry] = (self.strategy, examples)
+        return _drawn[entry][1]
+
+    def shrink(self, test: Test, recorder: RecordingStudent) -> Outcome | None:
+        """The smallest failure: the last one hypothesis meets, since it replays the shrunk example last."""
+        found: list[Outcome] = []
+        budget: list[int] = []
+
+        def attempt(example: dict[str, Any]) -> None:
+            if budget and recorder.count > budget[0]:
+                raise _Stop
+            failure = _attempt(test, recorder, example, "smallest failing input:")
+            if failure:
+                found.append(failure)
+                budget.append(recorder.count + SHRINK_BUDGET)
+                raise _Stop if failure.fatal else Failed(failure.message)
+        try:
+            self._run(attempt)
+        except (_Stop, Exception):  # the failure hypothesis re-raises (or a Flaky one) is already in ``found``
+            pass
+        return found[-1] if found else None
+
+
+def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any], title: str) -> Outcome | None:
+    """None when ``test`` passes on ``example``; else a failed Outcome showing the example under ``title``.
+
+    ``hypothesis.assume`` in a test skips the example (off the ReLU kink, for instance).
+    """
     recorder.calls.clear()
     fatal = False
     try:
         test(recorder, **copy.deepcopy(dict(example)))
         return None
+    except UnsatisfiedAssumption:
+        raise
     except (StudentTimeout, StudentCrash) as exc:
         message, fatal = str(exc), True
     except (Failed, StudentFailure) as exc:
         message = str(exc)
     except Exception as exc:  # noqa: BLE001 - a result the check cannot read is a failed property
         message = f"the check could not use the result ({type(exc).__name__}: {exc})"
+    shown = format_example({k: v for k, v in example.items() if k != EXPECTED}, title)
     return Outcome(False, f"{shown}\n{message}", tuple(recorder.calls), fatal)
 
 
