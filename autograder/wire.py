@@ -66,7 +66,15 @@ def pack(message: dict[str, Any]) -> bytes:
 
 def unpack(payload: bytes | memoryview, limits: WireLimits = WireLimits()) -> dict[str, Any]:
     """The message packed in ``payload``; ProtocolError if anything is off."""
-    view = memoryview(payload)
+    try:
+        return _unpack(memoryview(payload), limits)
+    except ProtocolError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile payload provokes is a protocol error
+        raise ProtocolError(f"undecodable payload ({type(exc).__name__}: {exc})") from None
+
+
+def _unpack(view: memoryview, limits: WireLimits) -> dict[str, Any]:
     if len(view) < 4:
         raise ProtocolError("payload shorter than its header length")
     (size,) = struct.unpack(">I", view[:4])
@@ -154,7 +162,7 @@ def _encode(value: Any, blobs: list[bytes], depth: int) -> Any:
 
 def _npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array).view(np.ndarray), allow_pickle=False)
+    np.save(buffer, np.asarray(array, order="C").view(np.ndarray), allow_pickle=False)
     return buffer.getvalue()
 
 
@@ -211,12 +219,12 @@ class _Decoder:
             raise ProtocolError("a Generator is not allowed in this message")
         state = self.value(body, depth)
         name = state.get("bit_generator") if isinstance(state, dict) else None
-        if name not in BIT_GENERATORS:
+        if type(name) is not str or name not in BIT_GENERATORS:
             raise ProtocolError(f"unknown bit generator {name!r}")
         bit_generator = BIT_GENERATORS[name]()
         try:
             bit_generator.state = state
-        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        except Exception as exc:  # noqa: BLE001 - numpy's setter raises several kinds
             raise ProtocolError(f"invalid {name} state: {exc}") from None
         return np.random.Generator(bit_generator)
 

@@ -270,7 +270,7 @@ class _Session:
             args, kwargs = self._resolve(message["args"]), self._resolve(message["kwargs"])
         except KeyError as exc:
             return {"op": "bad_value", "message": f"unknown handle {exc}"}
-        before = copy.deepcopy((args, kwargs))
+        before = _snapshot(message["args"], message["kwargs"])
         try:
             with _bound(self.namespace, self._stubs(message["substitutes"])), _captured(_Capped(0)):
                 result = function(*args, **kwargs)
@@ -328,16 +328,28 @@ class _Session:
         return stub
 
 
-def _mutated(before: tuple, after: tuple) -> dict:
-    """Post-call states of the mutable arguments that changed: {"args": {i: v}, "kwargs": {k: v}}."""
+def _snapshot(args: tuple, kwargs: dict) -> tuple[dict, dict]:
+    """Copies of the arguments whose in-place changes go back: mutable ones holding no Handle."""
+    def tracked(value: object) -> bool:
+        return isinstance(value, (dict, list, np.ndarray, np.random.Generator)) and not _has_handle(value)
+
+    return ({str(i): copy.deepcopy(a) for i, a in enumerate(args) if tracked(a)},
+            {k: copy.deepcopy(a) for k, a in kwargs.items() if tracked(a)})
+
+
+def _has_handle(value: object) -> bool:
+    if type(value) is Handle:
+        return True
+    if type(value) in (list, tuple):
+        return any(_has_handle(v) for v in value)
+    return type(value) is dict and any(_has_handle(v) for v in value.values())
+
+
+def _mutated(before: tuple[dict, dict], after: tuple) -> dict:
+    """Post-call states of the tracked arguments that changed: {"args": {i: v}, "kwargs": {k: v}}."""
     (args0, kwargs0), (args, kwargs) = before, after
-    changed_args = {str(i): _state(a) for i, (a0, a) in enumerate(zip(args0, args)) if _mutable(a) and not _same(a0, a)}
-    changed_kwargs = {k: _state(a) for k, a in kwargs.items() if _mutable(a) and not _same(kwargs0[k], a)}
-    return {"args": changed_args, "kwargs": changed_kwargs}
-
-
-def _mutable(value: object) -> bool:
-    return isinstance(value, (dict, list, np.ndarray, np.random.Generator))
+    return {"args": {i: _state(args[int(i)]) for i, a0 in args0.items() if not _same(a0, args[int(i)])},
+            "kwargs": {k: _state(kwargs[k]) for k, a0 in kwargs0.items() if not _same(a0, kwargs[k])}}
 
 
 def _state(value: object) -> object:
