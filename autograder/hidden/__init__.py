@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import reference
-from autograder.hidden import activations  # noqa: F401 - registers the hidden checks
+from autograder.hidden import activations, layers, network  # noqa: F401 - register the hidden checks
 from autograder.hidden.registry import HIDDEN
+from autograder.mistakes import explain
 from dnn_checks.cell import run_cell
 from dnn_checks.contract import CALLS
 
@@ -24,13 +25,5 @@ def run_hidden_checks(*functions: str, namespace: Mapping[str, Any]) -> float:
     """The hidden checks of ``functions`` on the student's ``namespace``; prints the report."""
     callees = {name for f in functions for name in CALLS.get(f, ())}
     return run_cell(HIDDEN, functions, namespace, substitutes={name: getattr(reference, name) for name in callees},
-                    diagnose=_diagnose())
+                    diagnose=explain)
 
-
-def _diagnose():
-    """The mistake catalog's ``diagnose`` (autograder.mistakes), or None while it is not there."""
-    try:
-        from autograder.mistakes import explain as diagnose
-    except ImportError:
-        return None
-    return diagnose

@@ -46,8 +46,12 @@ class GradcheckResult:
 
 def numerical_gradient(f: Forward, inputs: Mapping[str, np.ndarray], name: str, dout: np.ndarray, *,
                        eps: float = 1e-6) -> np.ndarray:
-    """d sum(dout * f(**inputs)) / d inputs[name], by central differences; shape of inputs[name]."""
-    private = {key: np.array(value, dtype=np.float64) for key, value in inputs.items()}
+    """d sum(dout * f(**inputs)) / d inputs[name], by central differences; shape of inputs[name].
+
+    Array inputs are copied (float64); other inputs (an activation's name) are passed as they are.
+    """
+    private = {key: np.array(value, dtype=np.float64) if isinstance(value, np.ndarray) else value
+               for key, value in inputs.items()}
     x = private[name]
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
@@ -62,16 +66,19 @@ def numerical_gradient(f: Forward, inputs: Mapping[str, np.ndarray], name: str, 
 
 
 def gradcheck(f: Forward, inputs: Mapping[str, np.ndarray], analytical: Mapping[str, np.ndarray],
-              dout: np.ndarray, *, eps: float = 1e-6, rtol: float = 1e-4, atol: float = 1e-6) -> GradcheckResult:
-    """Compare ``analytical["d" + name]`` with the numerical gradient for every such input ``name``.
+              dout: np.ndarray | float, *, eps: float = 1e-6, rtol: float = 1e-4, atol: float = 1e-6,
+              scale: Mapping[str, float] | None = None) -> GradcheckResult:
+    """Compare ``analytical["d" + name]`` with ``scale["d" + name]`` (default 1) times the numerical gradient.
 
     An entry mismatches when ``|numerical - analytical| > atol + rtol * |numerical|``;
-    a gradient of the wrong shape mismatches at its first entry.
+    a gradient of the wrong shape mismatches at its first entry. ``scale`` serves the
+    course's convention: ``dW`` is ``1/m`` times the gradient of ``sum(dZ * Z)``.
     """
     mismatches: list[GradMismatch] = []
     max_error = 0.0
     for gradient, given in analytical.items():
-        numerical = numerical_gradient(f, inputs, gradient.removeprefix("d"), dout, eps=eps)
+        numerical = numerical_gradient(f, inputs, gradient.removeprefix("d"), np.asarray(dout), eps=eps)
+        numerical *= (scale or {}).get(gradient, 1.0)
         given = np.asarray(given, dtype=np.float64)
         if given.shape != numerical.shape:
             index = (0,) * numerical.ndim

@@ -8,6 +8,8 @@ by construction: a transposed or mis-summed result cannot hide behind equal entr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -16,6 +18,12 @@ Shape = tuple[int, ...]
 
 #: The largest side of a drawn matrix and the largest number of units in a layer.
 MAX_SIDE = 4
+
+
+def named(strategies: Mapping[str, st.SearchStrategy]) -> st.SearchStrategy[dict[str, object]]:
+    """Dicts of one draw from each strategy, keys in the given order (``fixed_dictionaries`` may reorder them)."""
+    names = list(strategies)
+    return st.fixed_dictionaries(dict(strategies)).map(lambda drawn: {name: drawn[name] for name in names})
 
 
 def floats(*, min_value: float = -5.0, max_value: float = 5.0) -> st.SearchStrategy[float]:
@@ -96,3 +104,26 @@ def networks(draw: st.DrawFn, *, min_layers: int = 1, max_layers: int = 4, outpu
     m = draw(st.integers(1, max_m))
     X = draw(matrices((dims[0], m), elements=floats(min_value=-2.0, max_value=2.0)))
     return X, draw(parameters(dims)), draw(labels((output_units, m)))
+
+
+def linear_inputs(key: str, *, max_side: int = MAX_SIDE) -> dict[str, st.SearchStrategy[np.ndarray]]:
+    """{"A_prev": (n_prev, m), "W": (n, n_prev), "b": (n, 1)}: one layer's inputs, sides shared under ``key``."""
+    n_prev, n, m = (st.shared(st.integers(1, max_side), key=f"{key}/{side}") for side in ("n_prev", "n", "m"))
+    return {"A_prev": matrices(st.tuples(n_prev, m)), "W": matrices(st.tuples(n, n_prev)),
+            "b": matrices(st.tuples(n, st.just(1)))}
+
+
+ACTIVATIONS = ("sigmoid", "relu", "tanh", "softmax")
+
+
+@st.composite
+def linear_activation_caches(draw: st.DrawFn, *, activations: tuple[str, ...] = ACTIVATIONS[:3],
+                             gap: float = 0.0) -> dict[str, object]:
+    """{"dA", "cache": ((A_prev, W, b), Z = W @ A_prev + b), "activation"}; |Z| >= gap everywhere."""
+    inputs = draw(st.fixed_dictionaries(linear_inputs("cache")))
+    A_prev, W, b = inputs["A_prev"], inputs["W"], inputs["b"]
+    Z = W @ A_prev + b
+    if gap:
+        Z = draw(st.just(Z).filter(lambda Z: bool(np.abs(Z).min() >= gap)))
+    dA = draw(matrices(Z.shape))
+    return {"dA": dA, "cache": ((A_prev, W, b), Z), "activation": draw(st.sampled_from(activations))}
