@@ -20,8 +20,8 @@ def L_model_backward_with_regularization(
         AL, Y, caches, hidden_activation=hidden_activation, output_activation=output_activation
     )
     m = AL.shape[1]
-    for l, cache in enumerate(caches, start=1):
-        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * cache.linear_cache.W
+    for l, ((_, W, _), _) in enumerate(caches, start=1):  # plain tuples too: caches cross processes as tuples
+        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * W
     return grads
 
 
