@@ -19,7 +19,6 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.datasets import load_digits
 
 from reference._types import Array
 
@@ -111,6 +110,8 @@ def split_columns(X: Array, Y: Array, *, dev_fraction: float = 0.2,
 
 def _digits() -> tuple[Array, NDArray[np.int64]]:
     """All 1797 digits: X (64, 1797) in [0, 1] (pixels / 16, row-major 8x8), labels (1797,)."""
+    from sklearn.datasets import load_digits  # here, not at the top: it takes seconds to import
+
     bunch = load_digits()
     return bunch.data.T / 16.0, bunch.target.astype(np.int64)
 
