@@ -51,17 +51,17 @@ def network_of(caches: list) -> tuple[np.ndarray, Params]:
 
 
 @st.composite
-def updates(draw: st.DrawFn, *, states: int = 0, positive: tuple[int, ...] = ()) -> dict[str, Any]:
-    """{"parameters", "grads" (with a "dA0" key, as from a backward pass), then ``states`` optimizer
-    states ("v", "s", ...) keyed "dW1", "db1", ..., non-zero; those in ``positive`` are > 0}."""
+def updates(draw: st.DrawFn, *, states: tuple[str, ...] = (), positive: tuple[str, ...] = ()) -> dict[str, Any]:
+    """{"parameters", "grads" (with a "dA0" key, as from a backward pass), then the named optimizer
+    ``states`` keyed "dW1", "db1", ..., non-zero; those in ``positive`` are > 0}."""
     dims = draw(strategies.layer_dims())
     parameters = draw(strategies.parameters(dims))
     grads = {f"d{k}": v for k, v in draw(strategies.parameters(dims)).items()}
     grads["dA0"] = draw(strategies.matrices((dims[0], 1)))
     drawn = {"parameters": parameters, "grads": grads}
-    for i, name in enumerate(("v", "s")[:states]):
+    for name in states:
         state = draw(strategies.parameters(dims, bound=0.5))
-        drawn[name] = {f"d{k}": np.abs(v) + 0.01 if i in positive else v for k, v in state.items()}
+        drawn[name] = {f"d{k}": np.abs(v) + 0.01 if name in positive else v for k, v in state.items()}
     return drawn
 
 
