@@ -7,7 +7,8 @@ AL == 1.0 in float64, gives no 0/0 as the course's dAL would). Built only from t
 layer functions; without batch norm and dropout it computes what ``L_model_forward`` and
 ``L_model_backward`` compute (the same forward, the same gradients up to rounding).
 Batch norm is on when ``parameters`` holds ``gamma1``; its running statistics live in
-``bn_params``, one dict per hidden layer (``batchnorm_forward`` updates them in training).
+``bn_params``, one dict per hidden layer: training rebinds its ``running_mean`` and
+``running_var`` (as ``batchnorm_forward`` does), nothing else changes them.
 """
 
 from __future__ import annotations
@@ -63,17 +64,33 @@ def initialize_bn_params(parameters: Params) -> BnParams:
     return [{} for _ in range(num_layers(parameters) - 1)]
 
 
+def batchnorm_step(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any],
+                   training: bool) -> tuple[Array, BatchNormCache]:
+    """``batchnorm_forward`` in "train" or "test" mode on a copy of bn_param; training then
+    rebinds bn_param's running statistics to the updated ones.   Z: (n, m) -> (n, m)"""
+    step_param = {**bn_param, "mode": "train" if training else "test"}
+    out, cache = batchnorm_forward(Z, gamma, beta, step_param)
+    if training:
+        bn_param["running_mean"] = step_param["running_mean"]
+        bn_param["running_var"] = step_param["running_var"]
+    return out, cache
+
+
 def hidden_forward(A_prev: Array, parameters: Params, l: int, *, activation: str,
-                   bn_param: dict[str, Any] | None, keep_prob: float,
+                   bn_param: dict[str, Any] | None, training: bool, keep_prob: float,
                    rng: np.random.Generator | None) -> tuple[Array, HiddenCache]:
-    """A_l = dropout(g(BN(W_l @ A_prev + b_l))), each step optional.   A_prev: (n_prev, m) -> (n_l, m)"""
+    """A_l = dropout(g(BN(W_l @ A_prev + b_l))), batch norm if bn_param, dropout if keep_prob < 1.
+
+    A_prev: (n_prev, m) -> A_l: (n_l, m)
+    """
     if bn_param is None:
         A, (linear_cache, Z) = linear_activation_forward(
             A_prev, parameters[f"W{l}"], parameters[f"b{l}"], activation)
         bn_cache = None
     else:
         Z_lin, linear_cache = linear_forward(A_prev, parameters[f"W{l}"], parameters[f"b{l}"])
-        Z, bn_cache = batchnorm_forward(Z_lin, parameters[f"gamma{l}"], parameters[f"beta{l}"], bn_param)
+        Z, bn_cache = batchnorm_step(Z_lin, parameters[f"gamma{l}"], parameters[f"beta{l}"],
+                                     bn_param, training)
         A, _ = FORWARD[activation](Z)
     D = None
     if keep_prob < 1.0:
@@ -103,19 +120,16 @@ def network_forward(X: Array, parameters: Params, *, bn_params: BnParams | None 
                     rng: np.random.Generator | None = None, hidden_activation: str = "relu",
                     output_activation: str = "sigmoid") -> tuple[Array, list[Cache]]:
     """AL and the L caches. Dropout only when training; batch norm uses batch statistics
-    when training, the running ones otherwise (it sets each ``bn_param["mode"]``).
+    when training (and updates the running ones), the running ones otherwise.
     X: (n0, m) -> AL: (nL, m)
     """
     L = num_layers(parameters)
     batch_norm = "gamma1" in parameters
     A, caches = X, []
     for l in range(1, L):
-        bn_param = None
-        if batch_norm:
-            bn_param = bn_params[l - 1]
-            bn_param["mode"] = "train" if training else "test"
-        A, cache = hidden_forward(A, parameters, l, activation=hidden_activation, bn_param=bn_param,
-                                  keep_prob=keep_prob if training else 1.0, rng=rng)
+        A, cache = hidden_forward(A, parameters, l, activation=hidden_activation,
+                                  bn_param=bn_params[l - 1] if batch_norm else None,
+                                  training=training, keep_prob=keep_prob if training else 1.0, rng=rng)
         caches.append(cache)
     AL, cache = linear_activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], output_activation)
     return AL, caches + [cache]

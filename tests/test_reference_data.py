@@ -153,6 +153,15 @@ def test_augment_shift_keeps_labels_in_blocks():
     assert_array_equal(left[:, :, 7], 0.0)
 
 
+def test_split_and_augment_leave_their_arguments_unchanged():
+    X, Y = np.arange(128.0).reshape(64, 2), np.array([[0.0, 1.0]])
+    X_copy, Y_copy = X.copy(), Y.copy()
+    augment_shift(X, Y)
+    split_columns(X, Y, dev_fraction=0.0, test_fraction=0.5)
+    assert_array_equal(X, X_copy)
+    assert_array_equal(Y, Y_copy)
+
+
 def test_augment_shift_checks_shapes():
     with pytest.raises(ValueError):
         augment_shift(np.zeros((63, 2)), np.zeros((1, 2)))

@@ -5,6 +5,8 @@ Accuracies and step counts were measured once (numbers in each docstring); the t
 sit a little below, and every run is deterministic (fixed seeds).
 """
 
+import copy
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
@@ -118,16 +120,53 @@ def test_saturated_sigmoid_still_gives_finite_gradients():
     assert np.all(np.isfinite(grads["dW1"])) and abs(grads["dW1"][0, 0]) < 1e-40
 
 
-def test_batch_norm_uses_running_statistics_in_test_mode():
+def test_batch_norm_updates_running_statistics_only_in_training():
     X, _ = small_problem("sigmoid")
     parameters = initialize_network([4, 5, 1], batch_norm=True, seed=0)
     bn_params = initialize_bn_params(parameters)
     network_forward(X, parameters, bn_params=bn_params)
+    assert set(bn_params[0]) == {"running_mean", "running_var"}
     assert_allclose(bn_params[0]["running_mean"], 0.1 * (parameters["W1"] @ X).mean(axis=1, keepdims=True))
-    frozen = {k: v.copy() for k, v in bn_params[0].items() if k != "mode"}
-    network_forward(X, parameters, bn_params=bn_params, training=False)
-    assert bn_params[0]["mode"] == "test"
-    assert all(np.array_equal(bn_params[0][k], v) for k, v in frozen.items())
+    frozen = copy.deepcopy(bn_params)
+    evaluate_cost(X, np.ones((1, 9)), parameters, bn_params)
+    predict(X, parameters, bn_params=bn_params)
+    assert set(bn_params[0]) == set(frozen[0])
+    assert all(np.array_equal(bn_params[0][k], v) for k, v in frozen[0].items())
+
+
+def test_functions_leave_their_arguments_unchanged():
+    X, Y = small_problem("softmax")
+    parameters = initialize_network([4, 5, 3], batch_norm=True, seed=0)
+    bn_params = initialize_bn_params(parameters)
+    AL, caches = network_forward(X, parameters, bn_params=bn_params, keep_prob=0.5,
+                                 rng=np.random.default_rng(0), output_activation="softmax")
+    calls = {
+        "network_backward": (lambda: network_backward(AL, Y, caches, lambd=0.1), (AL, Y, caches)),
+        "network_cost": (lambda: network_cost(AL, Y, parameters, lambd=0.1, output_activation="softmax"),
+                         (AL, Y, parameters)),
+        "predict": (lambda: predict(X, parameters, bn_params=bn_params, output="softmax"),
+                    (X, parameters, bn_params)),
+        "accuracy": (lambda: accuracy(X, Y, parameters, bn_params=bn_params, output="softmax"),
+                     (X, Y, parameters, bn_params)),
+        "train_model": (lambda: train_model(X, Y, [4, 3], num_epochs=2, output="softmax", X_dev=X,
+                                            Y_dev=Y, patience=1), (X, Y)),
+    }
+    for name, (call, args) in calls.items():
+        before = copy.deepcopy(args)
+        call()
+        assert_nested_equal(before, args, name)
+
+
+def assert_nested_equal(old, new, where):
+    if isinstance(old, dict):
+        assert set(old) == set(new), where
+        for key in old:
+            assert_nested_equal(old[key], new[key], where)
+    elif isinstance(old, (list, tuple)):
+        for a, b in zip(old, new, strict=True):
+            assert_nested_equal(a, b, where)
+    elif isinstance(old, np.ndarray):
+        assert_array_equal(old, new, err_msg=where)
 
 
 def test_predict_and_accuracy_by_hand():
