@@ -37,11 +37,12 @@ def plot_decision_boundary(predict: Callable[[Array], Array], X: Array, Y: Array
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str = "iteration", ylabel: str = "cost",
-                title: str = "", log_scale: bool = False, every: int = 1, ax: Axes | None = None) -> Axes:
-    """One line per named curve; point k of each curve is drawn at x = k * every."""
+                title: str = "", log_scale: bool = False, every: int = 1, start: int = 0,
+                ax: Axes | None = None) -> Axes:
+    """One line per named curve; point k of each curve is drawn at x = start + k * every."""
     ax = _axes(ax)
     for label, values in curves.items():
-        ax.plot(np.arange(len(values)) * every, values, label=label)
+        ax.plot(start + np.arange(len(values)) * every, values, label=label)
     if log_scale:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
@@ -51,8 +52,8 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str = "iterati
 
 def plot_contours(f: Callable[[float, float], float], u_range: tuple[float, float],
                   v_range: tuple[float, float], *, ax: Axes | None = None, title: str = "",
-                  levels: int = 25, resolution: int = 60) -> Axes:
-    """Contour lines of f(u, v) over the rectangle u_range x v_range (f takes two floats)."""
+                  levels: int | Sequence[float] = 25, resolution: int = 60) -> Axes:
+    """Contour lines of f(u, v) over the rectangle u_range x v_range (f takes two floats); levels: a count or the values."""
     ax = _axes(ax)
     u = np.linspace(*u_range, resolution)
     v = np.linspace(*v_range, resolution)

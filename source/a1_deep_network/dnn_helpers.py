@@ -11,7 +11,6 @@ import numpy.typing as npt
 from collections.abc import Callable, Mapping, Sequence
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
-from sklearn.datasets import load_digits
 from typing import NamedTuple, TypeAlias
 
 
@@ -97,6 +96,8 @@ def split_columns(X: Array, Y: Array, *, dev_fraction: float = 0.2,
 
 def _digits() -> tuple[Array, NDArray[np.int64]]:
     """All 1797 digits: X (64, 1797) in [0, 1] (pixels / 16, row-major 8x8), labels (1797,)."""
+    from sklearn.datasets import load_digits  # here, not at the top: it takes seconds to import
+
     bunch = load_digits()
     return bunch.data.T / 16.0, bunch.target.astype(np.int64)
 
@@ -173,11 +174,12 @@ def plot_decision_boundary(predict: Callable[[Array], Array], X: Array, Y: Array
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str = "iteration", ylabel: str = "cost",
-                title: str = "", log_scale: bool = False, every: int = 1, ax: Axes | None = None) -> Axes:
-    """One line per named curve; point k of each curve is drawn at x = k * every."""
+                title: str = "", log_scale: bool = False, every: int = 1, start: int = 0,
+                ax: Axes | None = None) -> Axes:
+    """One line per named curve; point k of each curve is drawn at x = start + k * every."""
     ax = _axes(ax)
     for label, values in curves.items():
-        ax.plot(np.arange(len(values)) * every, values, label=label)
+        ax.plot(start + np.arange(len(values)) * every, values, label=label)
     if log_scale:
         ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
@@ -187,8 +189,8 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str = "iterati
 
 def plot_contours(f: Callable[[float, float], float], u_range: tuple[float, float],
                   v_range: tuple[float, float], *, ax: Axes | None = None, title: str = "",
-                  levels: int = 25, resolution: int = 60) -> Axes:
-    """Contour lines of f(u, v) over the rectangle u_range x v_range (f takes two floats)."""
+                  levels: int | Sequence[float] = 25, resolution: int = 60) -> Axes:
+    """Contour lines of f(u, v) over the rectangle u_range x v_range (f takes two floats); levels: a count or the values."""
     ax = _axes(ax)
     u = np.linspace(*u_range, resolution)
     v = np.linspace(*v_range, resolution)
