@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import reference
-from autograder.hidden import activations, layers, network  # noqa: F401 - register the hidden checks
+from autograder.hidden import (  # noqa: F401 - register the hidden checks
+    activations, batchnorm, initialization, layers, network, optimization, regularization)
 from autograder.hidden.registry import HIDDEN
 from autograder.mistakes import explain
 from dnn_checks.cell import run_cell

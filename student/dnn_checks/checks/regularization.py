@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,7 @@ GRADCHECK = st.tuples(network_inputs.networks_with_caches(max_layers=2, gap=1e-3
     lambda drawn: {**drawn[0], "lambd": drawn[1]})
 
 
-def gradient_keys(caches: list, m: int) -> dict[str, tuple[int, ...]]:
+def gradient_keys(caches: list) -> dict[str, tuple[int, ...]]:
     """The shapes of dA0..dA{L-1}, dW1..dWL, db1..dbL for these caches."""
     shapes: dict[str, tuple[int, ...]] = {}
     for l, ((A_prev, W, b), _) in enumerate(caches, start=1):
@@ -71,13 +72,13 @@ stored_values(VISIBLE, "compute_cost_with_regularization")
                   "of the right shapes", given=BACKWARD)
 def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
     grads = student.call("L_model_backward_with_regularization", AL, Y, caches, lambd)
-    check_parameters(grads, gradient_keys(caches, Y.shape[1]), where="grads")
+    check_parameters(grads, gradient_keys(caches), where="grads")
 
 
 @VISIBLE.property("L_model_backward_with_regularization", "dW_l(lambd) - dW_l(0) = lambd / m * W_l; "
                   "db and dA do not change", given=BACKWARD, weight=2)
 def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
-    shapes = gradient_keys(caches, Y.shape[1])
+    shapes = gradient_keys(caches)
     plain = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, 0.0), shapes,
                              where="grads with lambd = 0")
     grads = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, lambd), shapes,
@@ -92,7 +93,7 @@ def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float
                   given=GRADCHECK, max_examples=3, weight=2)
 def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
     grads = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, lambd),
-                             gradient_keys(caches, Y.shape[1]), where="grads")
+                             gradient_keys(caches), where="grads")
     X, parameters = network_of(caches)
 
     def cost(**params: Array) -> Array:
@@ -143,8 +144,7 @@ def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Gene
 @VISIBLE.property("dropout_forward", "draws from rng: the same generator state gives the same mask, the next "
                   "call another one", given=network_inputs.large_activations(), max_examples=1)
 def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> None:
-    twin = np.random.Generator(type(rng.bit_generator)())
-    twin.bit_generator.state = rng.bit_generator.state
+    twin = copy.deepcopy(rng)
     _, first = dropout_result(student, A, keep_prob, rng)
     _, second = dropout_result(student, A, keep_prob, rng)
     _, again = dropout_result(student, A, keep_prob, twin)

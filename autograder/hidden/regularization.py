@@ -1,0 +1,87 @@
+"""Hidden checks of Part B's L2 regularization and inverted dropout, against the reference."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import reference
+from autograder.hidden.activations import matches_reference
+from autograder.hidden.registry import HIDDEN
+from dnn_checks import network_inputs
+from dnn_checks.checks.network import check_parameters
+from dnn_checks.checks.regularization import (
+    BACKWARD,
+    DROPOUT_BACKWARD,
+    GRADCHECK,
+    cost_inputs,
+    dropout_result,
+    gradient_keys,
+)
+from dnn_checks.compare import Failed, check_close, check_shape
+from dnn_checks.gradcheck import gradcheck
+from dnn_checks.network_inputs import network_of
+from dnn_checks.properties import gradcheck_failure, same_result_twice, zero_upstream
+from dnn_checks.runner import RecordingStudent
+
+Array = np.ndarray
+
+matches_reference("compute_cost_with_regularization", cost_inputs(), weight=3)
+matches_reference("L_model_backward_with_regularization", BACKWARD, weight=3)
+same_result_twice(HIDDEN, "L_model_backward_with_regularization", BACKWARD)
+
+
+@HIDDEN.property("L_model_backward_with_regularization", "gradient check of dW, db against the correct regularized "
+                 "cost (away from Z = 0)", given=GRADCHECK, max_examples=3, weight=2)
+def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
+    grads = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, lambd),
+                             gradient_keys(caches), where="grads")
+    X, parameters = network_of(caches)
+
+    def cost(**params: Array) -> float:
+        return reference.compute_cost_with_regularization(reference.L_model_forward(X, params)[0], Y, params, lambd)
+    analytical = {f"d{key}": grads[f"d{key}"] for key in parameters}
+    gradcheck_failure(gradcheck(cost, parameters, analytical, 1.0, atol=1e-7), "the correct regularized cost")
+
+
+LARGE = network_inputs.large_activations()
+
+
+@HIDDEN.property("dropout_forward", "A_drop = A * D / keep_prob with D a 0/1 mask of A's shape", given=LARGE,
+                 max_examples=2, weight=2)
+def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> None:
+    A_drop, D = dropout_result(student, A, keep_prob, rng)
+    check_close(A * D / keep_prob, A_drop, where="A_drop")
+
+
+@HIDDEN.property("dropout_forward", "each row keeps about keep_prob of its units", given=LARGE, max_examples=2,
+                 weight=2)
+def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> None:
+    _, D = dropout_result(student, A, keep_prob, rng)
+    kept = D.mean(axis=1)
+    bound = 8 * np.sqrt(keep_prob * (1 - keep_prob) / D.shape[1])
+    worst = int(np.argmax(np.abs(kept - keep_prob)))
+    if abs(kept[worst] - keep_prob) > bound:
+        raise Failed(f"row {worst} of D keeps {kept[worst]:.3f} of its units, keep_prob is {keep_prob}: keep each "
+                     "unit independently where rng.random(A.shape) < keep_prob")
+
+
+@HIDDEN.property("dropout_forward", "keep_prob = 1 keeps every unit: A_drop = A",
+                 given=LARGE.map(lambda d: {**d, "keep_prob": 1.0}), max_examples=1)
+def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> None:
+    A_drop, _ = dropout_result(student, A, keep_prob, rng)
+    check_close(A, A_drop, where="A_drop")
+
+
+matches_reference("dropout_backward", DROPOUT_BACKWARD, weight=2)
+zero_upstream(HIDDEN, "dropout_backward", DROPOUT_BACKWARD, "dA")
+same_result_twice(HIDDEN, "dropout_backward", DROPOUT_BACKWARD)
+
+
+@HIDDEN.property("dropout_backward", "gradient check against A -> A * D / keep_prob (the forward with this mask)",
+                 given=DROPOUT_BACKWARD, max_examples=3)
+def _(student: RecordingStudent, dA: Array, D: Array, keep_prob: float) -> None:
+    dA_prev = check_shape(student.call("dropout_backward", dA, D, keep_prob), dA.shape, where="dA_prev")
+    A = np.linspace(-1.0, 1.0, dA.size).reshape(dA.shape)
+    forward = lambda A: A * D / keep_prob  # noqa: E731 - inverted dropout with this mask
+    gradcheck_failure(gradcheck(forward, {"A": A}, {"dA": dA_prev}, dA), "the forward with this mask")
+
