@@ -18,7 +18,7 @@ def dictionary_to_vector(parameters: Params, keys: list[str]) -> Array:
 
 
 def vector_to_dictionary(theta: Array, like: Params, keys: list[str]) -> Params:
-    """Inverse of ``dictionary_to_vector``: fresh arrays of the shapes of ``like[key]``."""
+    """Inverse of ``dictionary_to_vector``: views into theta with the shapes of ``like[key]``."""
     sizes = np.cumsum([like[key].size for key in keys])[:-1]
     return {key: chunk.reshape(like[key].shape) for key, chunk in zip(keys, np.split(theta, sizes))}
 
