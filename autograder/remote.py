@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import socket
 import struct
@@ -45,6 +46,12 @@ from dnn_checks.values import UnsupportedValue, to_base
 __all__ = ["CellRun", "Limits", "RemoteFunction", "SandboxUnavailable", "WorkerFactory", "WorkerSession"]
 
 _CREDS = struct.calcsize("iII")
+#: The fields (and their types) of every reply the worker may send.
+_REPLIES = {"cell_done": {"ok": bool, "output": str, "error": (str, type(None)), "functions": list},
+            "result": {"value": object, "mutated": dict}, "raised": {"exc_type": str, "message": str, "tb": str},
+            "bad_value": {"message": str}, "missing": {}}
+_CELL_REPLIES = frozenset({"cell_done"})
+_CALL_REPLIES = frozenset({"result", "raised", "bad_value", "missing"})
 
 
 class SandboxUnavailable(RuntimeError):
@@ -153,17 +160,20 @@ class _Worker:
             raise _Dead(f"the worker did not start: {exc}") from None
         self.scratch = hello.get("scratch")
 
-    def request(self, message: dict, timeout: float,
+    def request(self, message: dict, timeout: float, expect: frozenset[str],
                 callbacks: Mapping[str, Callable[..., Any]] = {}) -> dict:
-        """Send ``message`` and return the reply, serving callbacks; _Dead on crash, timeout or bad frames."""
+        """Send ``message`` and return the reply (its op in ``expect``), serving callbacks.
+
+        _Dead on a crash, a timeout, a malformed frame or an unexpected reply.
+        """
         deadline = time.monotonic() + timeout
         try:
             wire.send(self.sock, message)
             while True:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 reply = wire.recv(self.sock)
-                if reply.get("op") != "callback":
-                    return reply
+                if reply.get("op") in expect:
+                    return _checked(reply)
                 wire.send(self.sock, _callback(reply, callbacks))
         except TimeoutError:
             self.kill()
@@ -182,11 +192,24 @@ class _Worker:
                 if self.insecure:
                     os.killpg(self.pid, signal.SIGKILL)
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            select.select([self.pidfd], [], [], 2.0)  # readable once the process has exited
             os.close(self.pidfd)
             self.pidfd = None
         self.sock.close()
         if self.insecure and self.scratch:
             sandbox.remove_scratch(self.scratch)
+
+
+def _checked(reply: dict) -> dict:
+    """``reply`` if it has exactly the fields of its kind, with the right types; else ProtocolError."""
+    fields = _REPLIES[reply["op"]]
+    if set(reply) != {"op", *fields} or not all(isinstance(reply[k], t) for k, t in fields.items()):
+        raise wire.ProtocolError(f"a malformed {reply['op']!r} reply")
+    if reply["op"] == "cell_done" and not all(type(n) is str for n in reply["functions"]):
+        raise wire.ProtocolError("function names that are not strings")
+    if reply["op"] == "result" and set(reply["mutated"]) != {"args", "kwargs"}:
+        raise wire.ProtocolError("a malformed 'mutated' field")
+    return reply
 
 
 def _pidfd(ancillary: list) -> tuple[int, int]:
@@ -200,6 +223,8 @@ def _pidfd(ancillary: list) -> tuple[int, int]:
 
 def _callback(message: dict, callbacks: Mapping[str, Callable[..., Any]]) -> dict:
     """Run a trusted substitute for the student code; its failure becomes an error message."""
+    if message.get("op") != "callback":
+        raise wire.ProtocolError(f"unexpected message {message.get('op')!r}")
     function = callbacks[message["name"]]
     args, kwargs = message["args"], message["kwargs"]
     if type(args) is not tuple or type(kwargs) is not dict:
@@ -263,14 +288,10 @@ class WorkerSession:
             return CellRun(ok=False, output="", error=f"The cell did not finish: {exc}.", crashed=True)
         if reply["ok"]:
             self._history.append((source, timeout))
-        return CellRun(ok=bool(reply["ok"]), output=str(reply["output"]), error=reply["error"], crashed=False)
+        return CellRun(ok=reply["ok"], output=reply["output"], error=reply["error"], crashed=False)
 
     def _cell(self, source: str, timeout: float) -> dict:
-        reply = self._worker.request({"op": "cell", "source": source}, timeout)
-        if reply.get("op") != "cell_done" or not all(type(n) is str for n in reply["functions"]) \
-                or type(reply["output"]) is not str or type(reply["error"]) not in (str, type(None)):
-            self._worker.kill()
-            raise _Dead("the worker broke the protocol (a malformed cell reply)")
+        reply = self._worker.request({"op": "cell", "source": source}, timeout, _CELL_REPLIES)
         self._names = reply["functions"]
         return reply
 
@@ -284,7 +305,7 @@ class WorkerSession:
         message = {"op": "call", "name": name, "args": _plain(tuple(args)), "kwargs": _plain(dict(kwargs)),
                    "substitutes": sorted(substitutes), "opaque": [int(i) for i in opaque]}
         try:
-            reply = self._live().request(message, timeout, substitutes)
+            reply = self._live().request(message, timeout, _CALL_REPLIES, substitutes)
         except _Dead as exc:
             self._lost(exc)
             failure = StudentTimeout if exc.timeout else StudentCrash
@@ -328,16 +349,14 @@ def _outcome(name: str, reply: dict, args: tuple, kwargs: dict) -> Any:
     if op == "missing":
         raise MissingFunction(name)
     if op == "raised":
-        raise StudentError(name, str(reply["exc_type"]), str(reply["message"]), str(reply["tb"]))
+        raise StudentError(name, reply["exc_type"], reply["message"], reply["tb"])
     if op == "bad_value":
         raise BadValue(f"{name}: {reply['message']}")
-    if op != "result":
-        raise StudentCrash(f"{name}: the worker broke the protocol (reply {op!r})")
     try:
         value = to_base(reply["value"], where=f"the result of {name}")
         _copy_back(name, reply["mutated"], args, kwargs)
-    except (UnsupportedValue, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise BadValue(str(exc)) from None
+    except (UnsupportedValue, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise BadValue(f"{name}: {exc}") from None
     return value
 
 

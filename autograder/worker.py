@@ -12,8 +12,11 @@ one submission over that socket and never serves another. A child:
 1. starts its own session; when ``isolate`` is set (inside bubblewrap) it enters a new user,
    pid and mount namespace, so it is pid 1 of its own pid namespace (killing it kills every
    process the student started, ``setsid`` or not), mounts a private tmpfs on ``/tmp`` (its
-   scratch, invisible to other children, gone with it) and a ``/proc`` showing only itself,
-   then drops every capability and makes itself non-dumpable (no ptrace, no /proc/PID/mem);
+   scratch, invisible to other children, gone with it), then drops every capability. The
+   server and every child are non-dumpable: no ptrace, no /proc/PID/mem, root, cwd or fd of
+   one another (same uid, but not dumpable and no capability in each other's namespaces).
+   ``/proc`` still lists the other children's pids and command lines (a new procfs cannot be
+   mounted under bwrap's covered /proc); signals cannot reach them (other pid namespaces);
 2. sets its resource limits, sends ``hello`` with ``SCM_CREDENTIALS`` (the kernel fills in its
    pid as the grader sees it, so the grader can kill it by pidfd), receives the files the
    notebook may read and writes them into the scratch dir, its cwd and HOME;
@@ -61,6 +64,7 @@ def main(argv: list[str]) -> None:
     config = json.loads(argv[2])
     if os.getuid() == 0 and config["isolate"]:
         _drop_root()
+    _libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace, no /proc/PID/mem for the children
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
@@ -102,7 +106,7 @@ def _child(sock: socket.socket, config: dict) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
         _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        scratch = _isolate(config) if config["isolate"] else tempfile.mkdtemp(prefix="scratch-")
+        scratch = _isolate(sock, config) if config["isolate"] else tempfile.mkdtemp(prefix="scratch-")
         sock = _hide_socket(sock)
         _set_limits(config["limits"])
         _hello(sock, scratch)
@@ -116,23 +120,27 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _isolate(config: dict) -> str:
-    """Enter fresh user/pid/mount namespaces as pid 1 of the new pid namespace; return the scratch dir."""
+def _isolate(sock: socket.socket, config: dict) -> str:
+    """Enter fresh user/pid/mount namespaces as pid 1 of the new pid namespace; return the scratch dir.
+
+    The forked parent only waits (without the socket, non-dumpable) and exits with the child.
+    """
     libc, uid, gid = _libc(), os.getuid(), os.getgid()
     if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS) != 0:
         raise OSError(ctypes.get_errno(), "unshare of user/pid/mount namespaces failed")
-    _libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
+    libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # /proc/self/*_map belong to root otherwise
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as file:
             file.write(text)
+    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     pid = os.fork()
     if pid:
+        sock.close()
         _, status = os.waitpid(pid, 0)
         os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
     size = f"size={config['limits']['scratch_bytes']},mode=0700".encode()
     if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, size) != 0:
         raise OSError(ctypes.get_errno(), "mounting the scratch tmpfs failed")
-    libc.mount(b"proc", b"/proc", b"proc", 0, None)  # best effort: hides the other children's pids
     for cap in range(64):
         libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)
     _clear_capabilities()
@@ -215,6 +223,7 @@ class _Session:
         module.__dict__.update(display=lambda *args, **kwargs: None, get_ipython=_IPython)
         sys.modules["__main__"] = module
         self.namespace, self.handles, self.cells = module.__dict__, {}, 0
+        self.pid = os.getpid()
 
     def serve(self) -> None:
         self._setup(wire.recv(self.sock))
@@ -223,7 +232,10 @@ class _Session:
                 message = wire.recv(self.sock)
             except EOFError:
                 return
-            wire.send(self.sock, getattr(self, f"_op_{message['op']}")(message))
+            reply = getattr(self, f"_op_{message['op']}")(message)
+            if os.getpid() != self.pid:
+                os._exit(0)  # a process the student forked: only the worker itself answers
+            wire.send(self.sock, reply)
 
     def _setup(self, message: dict) -> None:
         os.chdir(self.scratch)
@@ -314,6 +326,8 @@ class _Session:
         sock = self.sock
 
         def stub(*args: object, **kwargs: object) -> object:
+            if os.getpid() != self.pid:
+                raise RuntimeError(f"{name} (the reference version) cannot be called from a forked process")
             try:
                 message = {"op": "callback", "name": name, "args": to_base(args), "kwargs": to_base(kwargs)}
             except UnsupportedValue as exc:

@@ -1,0 +1,298 @@
+"""The hostile corpus: one test per attack or fault. Each is contained, says why, and spares the next student.
+
+Every test runs the attack in a fresh session, checks what the grader saw, then checks that
+a new session (the next student) still works and that no process of the attack survives.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.remote import CellRun, WorkerFactory
+from autograder.sandbox import BWRAP, Limits, check_available
+from dnn_checks.student import BadValue, Student, StudentCrash, StudentError, StudentTimeout
+
+UNAVAILABLE = check_available()
+LIMITS = Limits(call_seconds=3, cpu_seconds=30, restarts=1)
+pytestmark = [pytest.mark.sandbox,
+              pytest.mark.skipif(UNAVAILABLE is not None, reason=f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")]
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process (read from /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return parents
+
+
+def _descendants(root: int, parents: dict[int, int]) -> set[int]:
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _workers(factory: WorkerFactory) -> set[int]:
+    """The processes forked by the fork server (the one below bwrap running worker.py)."""
+    parents = _parents()
+    below = _descendants(factory._server.pid, parents)
+    servers = [pid for pid in below if _cmdline(pid).startswith(sys.executable.encode())
+               and _cmdline(parents[pid]).startswith(BWRAP.encode())]
+    return set().union(*(_descendants(pid, parents) for pid in servers))
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.fixture(scope="module")
+def factory() -> Iterator[WorkerFactory]:
+    with WorkerFactory(limits=LIMITS) as made:
+        yield made
+
+
+def run(factory: WorkerFactory, cell: str, *, timeout: float = 5, files: dict | None = None) -> CellRun:
+    """Run ``cell`` in a fresh session, then prove the fault was contained."""
+    with factory.session(files or {}) as session:
+        result = session.run_cell(cell, timeout=timeout)
+    assert_contained(factory)
+    return result
+
+
+def assert_contained(factory: WorkerFactory) -> None:
+    """No process of the closed session survives, and the next student's session works."""
+    deadline = time.monotonic() + 5
+    while _workers(factory) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _workers(factory), os.popen(f"ps -eo pid,ppid,uid,stat,wchan:20,cmd --forest | grep -A6 '^ *{factory._server.pid}' | cut -c1-150").read()
+    with factory.session({"data.txt": b"fine"}) as session:
+        after = session.run_cell("import numpy as np\nprint(open('data.txt').read(), np.ones(3).sum())", timeout=10)
+    assert after.ok and after.output == "fine 3.0\n", after
+
+
+def call(factory: WorkerFactory, cell: str, name: str, *args: object) -> object:
+    """Define ``name`` in a fresh session and call it through a proxy."""
+    with factory.session() as session:
+        assert session.run_cell(cell, timeout=5).ok
+        try:
+            return Student(session.functions()).call(name, *args)
+        finally:
+            session.close()
+            assert_contained(factory)
+
+
+def test_infinite_loop_in_a_cell(factory: WorkerFactory) -> None:
+    result = run(factory, "while True:\n    pass", timeout=1)
+    assert result.crashed and "ran for more than 1 s" in result.error
+
+
+def test_infinite_loop_in_a_call(factory: WorkerFactory) -> None:
+    with pytest.raises(StudentTimeout, match="ran for more than 3 s"):
+        call(factory, "def spin():\n    while True:\n        pass", "spin")
+
+
+def test_memory_bomb_is_a_memory_error(factory: WorkerFactory) -> None:
+    result = run(factory, "import numpy as np\nblocks = [np.empty(1 << 27) for _ in range(64)]")
+    assert not result.ok and not result.crashed and "MemoryError" in result.error
+
+
+def test_fork_bomb_hits_the_process_limit(factory: WorkerFactory) -> None:
+    result = run(factory, "import os\nwhile True:\n    os.fork()", timeout=5)
+    assert not result.ok and ("BlockingIOError" in (result.error or "") or result.crashed)
+
+
+def test_segfault_is_a_crash(factory: WorkerFactory) -> None:
+    result = run(factory, "import ctypes\nctypes.string_at(0)")
+    assert result.crashed and "died" in result.error
+
+
+@pytest.mark.parametrize("exit_call", ["os._exit(0)", "os.abort()"])
+def test_os_exit_in_a_cell_is_a_crash(factory: WorkerFactory, exit_call: str) -> None:
+    result = run(factory, f"import os\n{exit_call}")
+    assert result.crashed and "died" in result.error
+
+
+def test_os_exit_in_a_call_is_a_crash(factory: WorkerFactory) -> None:
+    with pytest.raises(StudentCrash, match="died"):
+        call(factory, "import os\ndef leave():\n    os._exit(0)", "leave")
+
+
+def test_sys_exit_in_a_cell_fails_only_that_cell(factory: WorkerFactory) -> None:
+    result = run(factory, "import sys\nsys.exit(3)")
+    assert not result.ok and not result.crashed and "SystemExit: 3" in result.error
+
+
+def test_sys_exit_in_a_call_is_a_student_error(factory: WorkerFactory) -> None:
+    with pytest.raises(StudentError, match="SystemExit"):
+        call(factory, "import sys\ndef leave():\n    sys.exit(1)", "leave")
+
+
+def test_unbounded_recursion_is_a_recursion_error(factory: WorkerFactory) -> None:
+    result = run(factory, "def f(n):\n    return f(n + 1)\nf(0)")
+    assert not result.crashed and "RecursionError" in result.error
+
+
+def test_unbounded_recursion_without_a_limit_is_stopped(factory: WorkerFactory) -> None:
+    result = run(factory, "import sys\nsys.setrecursionlimit(10**9)\ndef f(n):\n    return f(n + 1)\nf(0)", timeout=3)
+    assert result.crashed
+
+
+def test_output_flood_is_truncated(factory: WorkerFactory) -> None:
+    started = time.monotonic()
+    result = run(factory, "import os, sys\nsys.stdout.write('x' * (300 << 20))\nos.write(1, b'y' * (1 << 20))\n"
+                          "for i in range(100000):\n    print(i)")
+    assert result.ok and len(result.output) < LIMITS.output_chars + 100 and "more characters of output cut" in result.output
+    assert time.monotonic() - started < 10
+
+
+def test_deleting_files_touches_only_the_own_scratch(factory: WorkerFactory) -> None:
+    result = run(factory, "import os, shutil, numpy\nshutil.rmtree('/usr/bin', ignore_errors=True)\n"
+                          "shutil.rmtree(os.path.dirname(numpy.__file__), ignore_errors=True)\n"
+                          "shutil.rmtree('/opt/grader', ignore_errors=True)\nos.remove('data.txt')\n"
+                          "print(os.path.exists('/usr/bin/env'), os.path.exists('/opt/grader/worker.py'))",
+                 files={"data.txt": b"mine"}, timeout=20)
+    assert result.ok and result.output == "True True\n"
+
+
+SECRETS = ["/work/main/reference/__init__.py", "/work/main/gradebook.db", "/work/main/source", "/work/main/submitted",
+           str(Path(__file__).resolve()), "/root/.bashrc", "/root/.gitconfig", "/home", "/etc/passwd", "../../etc/shadow",
+           "/work/shared/CONTRACT.md", "/proc/1/environ"]
+
+
+@pytest.mark.parametrize("path", SECRETS)
+def test_secrets_cannot_be_read(factory: WorkerFactory, path: str) -> None:
+    result = run(factory, f"data = open({path!r}, 'rb').read()")
+    assert not result.ok and ("FileNotFoundError" in result.error or "PermissionError" in result.error
+                              or "IsADirectoryError" in result.error), result.error
+
+
+def test_the_repository_is_not_listed(factory: WorkerFactory) -> None:
+    result = run(factory, "import os\nprint(sorted(os.listdir('/work/main')), sorted(os.listdir('/root')))")
+    assert result.ok and result.output == "['.venv'] ['.pyenv']\n"
+
+
+def test_the_environment_is_scrubbed(factory: WorkerFactory) -> None:
+    os.environ["AUTOGRADER_TEST_SECRET"] = "hunter2"
+    result = run(factory, "import os\nprint(sorted(os.environ))")
+    assert result.ok and "AUTOGRADER_TEST_SECRET" not in result.output and "OPENBLAS_NUM_THREADS" in result.output
+
+
+def test_no_network(factory: WorkerFactory) -> None:
+    result = run(factory, "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=2)")
+    assert not result.ok and "OSError" in result.error
+
+
+@pytest.mark.parametrize("module", ["reference", "autograder", "autograder.hidden"])
+def test_grader_packages_cannot_be_imported(factory: WorkerFactory, module: str) -> None:
+    result = run(factory, f"import {module}")
+    assert not result.ok and "ModuleNotFoundError" in result.error
+
+
+@pytest.mark.parametrize("path", ["/usr/lib/planted.py", "/opt/grader/wire.py", "/work/main/.venv/planted.pth"])
+def test_nothing_outside_scratch_is_writable(factory: WorkerFactory, path: str) -> None:
+    result = run(factory, f"open({path!r}, 'w').write('x')")
+    assert not result.ok and ("Read-only" in result.error or "PermissionError" in result.error), result.error
+
+
+PEEK = """import os
+found = []
+for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
+    for what in ('root/tmp/scratch/secret.txt', 'cwd/secret.txt', 'environ', 'mem', 'fd/900'):
+        try:
+            found.append((what, open(f'/proc/{pid}/{what}', 'rb').read(10)))
+        except OSError:
+            pass
+    try:
+        os.kill(int(pid), 0)
+        found.append(('signal', pid))
+    except OSError:
+        pass
+print(sorted(os.listdir('/tmp')), sorted(os.listdir('.')), found)
+"""
+
+
+def test_concurrent_sessions_cannot_see_or_touch_each_other(factory: WorkerFactory) -> None:
+    with factory.session() as first, factory.session() as second:
+        assert first.run_cell("open('/tmp/planted', 'w').write('x'); open('secret.txt', 'w').write('x')", timeout=5).ok
+        seen = second.run_cell(PEEK, timeout=5)
+        assert first.run_cell("print(open('secret.txt').read())", timeout=5).output == "x\n"
+    assert seen.output == "['scratch'] [] [('signal', '1')]\n", seen.output
+    assert_contained(factory)
+
+
+def test_an_object_that_equals_everything_is_refused(factory: WorkerFactory) -> None:
+    with pytest.raises(BadValue, match="not a numpy array"):
+        call(factory, "class Yes:\n    def __eq__(self, other):\n        return True\ndef forge():\n    return Yes()",
+             "forge")
+
+
+def test_an_ndarray_subclass_arrives_as_a_plain_array(factory: WorkerFactory) -> None:
+    result = call(factory, "import numpy as np\nclass Liar(np.ndarray):\n    def __eq__(self, other):\n"
+                           "        return np.ones(np.shape(other), bool)\ndef forge():\n"
+                           "    return np.zeros(3).view(Liar)", "forge")
+    assert type(result) is np.ndarray and not (result == np.ones(3)).any()
+
+
+@pytest.mark.parametrize("value", ["np.array([1, None], dtype=object)", "np.zeros(60_000_000, np.uint8)",
+                                   "np.array(['a'])", "(lambda: 1)"])
+def test_non_base_values_are_refused(factory: WorkerFactory, value: str) -> None:
+    with pytest.raises(BadValue):
+        call(factory, f"import numpy as np\ndef forge():\n    return {value}", "forge")
+
+
+@pytest.mark.parametrize("garbage", ["b'\\x00' * 8 + b'garbage'", "b'\\xff' * 16",
+                                     "struct.pack('>Q', 12) + struct.pack('>I', 8) + b'{\"v\":1}'"])
+def test_a_bogus_frame_on_the_protocol_fd_is_a_crash(factory: WorkerFactory, garbage: str) -> None:
+    result = run(factory, f"import os, struct\nfor fd in range(3, 1024):\n    try:\n        os.write(fd, {garbage})\n"
+                          "    except OSError:\n        pass")
+    assert result.crashed and "protocol" in result.error
+
+
+def test_a_forged_reply_forges_only_the_own_result(factory: WorkerFactory) -> None:
+    forge = ("import os, struct, sys\nsys.path.insert(0, '/opt/grader')\nimport wire\n"
+             "payload = wire.pack({'op': 'cell_done', 'ok': True, 'output': 'forged', 'error': None, 'functions': ['relu']})\n"
+             "os.write(900, struct.pack('>Q', len(payload)) + payload)\n")
+    with factory.session() as session:
+        forged = session.run_cell(forge, timeout=5)
+        assert forged.output == "forged"
+        with pytest.raises((StudentCrash, StudentError)):
+            Student(session.functions()).call("relu", np.ones(2))
+    assert_contained(factory)
+
+
+@pytest.mark.parametrize("victim", ["os.getppid()", "1", "-1", "0"])
+def test_signals_reach_only_the_own_processes(factory: WorkerFactory, victim: str) -> None:
+    result = run(factory, f"import os, signal\nos.kill({victim}, signal.SIGKILL)\nprint('survived')")
+    assert result.crashed or result.ok or "ProcessLookupError" in result.error
+    assert factory._server.poll() is None
+
+
+def test_the_grader_survives_the_whole_corpus(factory: WorkerFactory) -> None:
+    assert factory._server.poll() is None
+    with factory.session() as session:
+        assert session.run_cell("def ok():\n    return 1", timeout=5).ok
+        assert Student(session.functions()).call("ok") == 1
+
+
+def test_a_session_restart_after_a_timeout_replays_the_good_cells(factory: WorkerFactory) -> None:
+    with factory.session() as session:
+        assert session.run_cell("def double(x):\n    return 2 * x", timeout=5).ok
+        assert session.run_cell("while True:\n    pass", timeout=1).crashed
+        assert Student(session.functions()).call("double", 4) == 8
+
