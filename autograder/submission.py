@@ -65,6 +65,13 @@ class Step(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+class Plan(NamedTuple):
+    """What to run for one submitted notebook, and the student's answers to manual cells."""
+
+    steps: list[Step]
+    answers: dict[str, str]
+
+
 def read_source(path: Path) -> SourceNotebook:
     """The nbgrader cells of an instructor notebook, in order."""
     nb = nbformat.read(path, as_version=4)
@@ -130,7 +137,7 @@ def _as_v4(path: Path, data: dict[str, Any]) -> NotebookNode:
     return nb
 
 
-def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] | None = None) -> list[Step]:
+def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] | None = None) -> Plan:
     """The steps that grade the submitted notebook ``path`` against its ``source``.
 
     ``others`` maps the course's other assignments to their grade ids, to name the
@@ -141,7 +148,8 @@ def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] |
     steps = _steps(cells, source)
     if steps:
         steps[0] = steps[0]._replace(notes=(*notes, *more, *steps[0].notes))
-    return steps
+    answers = {gid: cell.source for gid, cell in cells if gid in {c.grade_id for c in source.graded()}}
+    return Plan(steps, answers)
 
 
 def _matched_cells(path: Path, nb: NotebookNode, source: SourceNotebook,
