@@ -5,21 +5,24 @@ the source notebook) runs here, in the trusted process, in a fresh namespace of 
 of the functions the worker has defined at that point, under ``dnn_checks.results.collecting()``.
 The cell's score is the sum of the collected results' points, at most the cell's points; its
 feedback is what the checks printed, after the notes on what went wrong before it. A crashed
-worker is replaced by a new session that replays the cells that had run, without the one
-that crashed it, so a crash costs only what depends on the crashing code.
+worker costs only what depends on the crashing code: the session starts a new worker and
+replays the cells that had succeeded (``autograder.remote.WorkerSession``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import io
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from dnn_checks.results import CheckResult, collecting
 
-from autograder.submission import Plan, SourceNotebook, Step, SubmissionError, plan
+from autograder import course
+from autograder.submission import SourceNotebook, Step, SubmissionError, plan, read_source
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
 CELL_TIMEOUT = 60.0
@@ -32,7 +35,7 @@ class CellRun(Protocol):
 
     ok: bool
     output: str
-    error: str
+    error: str | None
     crashed: bool
 
 
@@ -54,66 +57,35 @@ class CellGrade(NamedTuple):
     checks: tuple[dict[str, Any], ...] = ()
 
 
-class _Walk:
-    """The state of one walk: the live session, the cells it ran, notes waiting for the next test."""
-
-    def __init__(self, start: Callable[[], Session]) -> None:
-        self.start, self.session = start, start()
-        self.ran: list[str] = []
-        self.notes: list[str] = []
-
-
-def grade_notebook(start: Callable[[], Session], plan: Plan, source: SourceNotebook) -> dict[str, CellGrade]:
-    """Every grade cell of ``source`` graded by running ``plan`` in sessions made by ``start``."""
-    walk = _Walk(start)
+def grade_notebook(session: Session, steps: list[Step], source: SourceNotebook) -> dict[str, CellGrade]:
+    """Every grade cell of ``source``, graded by running ``steps`` in ``session``."""
     grades: dict[str, CellGrade] = {}
-    try:
-        for step in plan.steps:
-            if step.where == "trusted":
-                grades[step.label] = _test_cell(walk, step, _points(source, step.label))
-            else:
-                _student_cell(walk, step)
-    finally:
-        walk.session.close()
+    notes: list[str] = []
+    for step in steps:
+        if step.where == "trusted":
+            grades[step.label] = _test_cell(session, step, _points(source, step.label), notes)
+            notes = []
+        else:
+            notes += _student_cell(session, step)
     return {c.grade_id: grades.get(c.grade_id) or _ungraded(c.grade_id, c.points, c.role) for c in source.graded()}
 
 
-def _student_cell(walk: _Walk, step: Step) -> None:
-    """Run a student or locked cell in the worker; remember its failure for the next test's feedback."""
-    walk.notes += step.notes
+def _student_cell(session: Session, step: Step) -> list[str]:
+    """Run a student or locked cell in the worker; return the notes for the next test's feedback."""
     if not step.source.strip():
-        return
-    run = walk.session.run_cell(step.source, timeout=CELL_TIMEOUT)
+        return list(step.notes)
+    run = session.run_cell(step.source, timeout=CELL_TIMEOUT)
     if run.crashed:
-        walk.notes.append(f"cell {step.label} stopped the worker: {_short(run.error)}; "
-                          "the cells before it were run again without it")
-        _restart(walk)
-    elif not run.ok:
-        walk.notes.append(f"cell {step.label} raised an error: {_short(run.error)}")
-        walk.ran.append(step.source)
-    else:
-        walk.ran.append(step.source)
+        return [*step.notes, f"cell {step.label} stopped the worker: {_short(run.error)} "
+                "(the cells before it were run again in a new worker, without it)"]
+    if not run.ok:
+        return [*step.notes, f"cell {step.label} raised an error: {_short(run.error)}"]
+    return list(step.notes)
 
 
-def _restart(walk: _Walk) -> None:
-    """A fresh session that has run the cells that ran before the crash (an empty one if they crash again)."""
-    _fresh(walk)
-    if any(walk.session.run_cell(source, timeout=CELL_TIMEOUT).crashed for source in walk.ran):
-        walk.notes.append("the cells before it stopped the worker when they were run again: "
-                          "the rest of the notebook was graded in an empty worker")
-        _fresh(walk)
-        walk.ran = []
-
-
-def _fresh(walk: _Walk) -> None:
-    with contextlib.suppress(Exception):
-        walk.session.close()
-    walk.session = walk.start()
-
-
-def _test_cell(walk: _Walk, step: Step, points: float) -> CellGrade:
+def _test_cell(session: Session, step: Step, points: float, notes: list[str]) -> CellGrade:
     """Run the test cell's source here against proxies of the worker's functions."""
-    namespace: dict[str, Any] = dict(walk.session.functions())
+    namespace: dict[str, Any] = dict(session.functions())
     output = io.StringIO()
     with collecting() as results, contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
@@ -121,7 +93,7 @@ def _test_cell(walk: _Walk, step: Step, points: float) -> CellGrade:
             failure = ""
         except Exception as exc:  # noqa: BLE001 - a test cell that fails scores 0 and says why
             failure = f"This cell could not be graded: {type(exc).__name__}: {exc}"
-    notes, walk.notes = [*walk.notes, *step.notes], []
+    notes = [*notes, *step.notes]
     score = 0.0 if failure else _score(results, points)
     feedback = "\n".join([*(f"Note: {n}" for n in notes), output.getvalue().rstrip(), failure]).strip()
     return CellGrade(step.label, score, points, feedback, tuple(dataclasses.asdict(r) for r in results))
@@ -163,19 +135,46 @@ def grade_submission(start: Callable[[], Session], notebooks: Mapping[str, Any],
             "extra_notebooks": sorted(set(notebooks) - set(sources))}
 
 
-def _notebook_result(start: Callable[[], Session], path: Any, source: SourceNotebook,
+def _notebook_result(start: Callable[[], Session], path: Path | None, source: SourceNotebook,
                      others: Mapping[str, set[str]]) -> dict[str, Any]:
     """A notebook's score, cells and error (``"not submitted"`` or why it could not be read)."""
-    if path is None:
-        cells, error = _all_ungraded(source, "Not submitted."), "not submitted"
-    else:
+    cells, error = _all_ungraded(source, "Not submitted."), "not submitted"
+    if path is not None:
         try:
-            cells, error = grade_notebook(start, plan(path, source, others=others), source), None
+            steps = plan(path, source, others=others)
         except SubmissionError as exc:
             cells, error = _all_ungraded(source, f"Not graded: {exc}"), str(exc)
+        else:
+            with contextlib.closing(start()) as session:
+                cells, error = grade_notebook(session, steps, source), None
     return {"score": sum(c.score for c in cells.values()), "max_score": sum(c.max_score for c in cells.values()),
             "error": error, "cells": {gid: c._asdict() for gid, c in cells.items()}}
 
 
 def _all_ungraded(source: SourceNotebook, why: str) -> dict[str, CellGrade]:
     return {c.grade_id: CellGrade(c.grade_id, 0.0, c.points, why) for c in source.graded()}
+
+
+class AssignmentInputs(NamedTuple):
+    """What grading any submission of an assignment needs, read once per process."""
+
+    sources: dict[str, SourceNotebook]
+    files: dict[str, bytes]
+    others: dict[str, set[str]]
+
+
+@functools.cache
+def assignment_inputs(root: Path, assignment: str) -> AssignmentInputs:
+    """The source notebooks, the helper files and the other assignments' grade ids."""
+    sources = {name: read_source(path) for name, path in course.source_notebooks(root, assignment).items()}
+    others = {other: {c.grade_id for path in course.source_notebooks(root, other).values()
+                      for c in read_source(path).cells}
+              for other in course.assignments(root) if other != assignment}
+    return AssignmentInputs(sources, course.helper_files(root, assignment), others)
+
+
+def grade_student(factory: Any, root: str | Path, assignment: str, student: str) -> dict[str, Any]:
+    """Grade one student's submission in fresh sessions of ``factory`` (a WorkerFactory)."""
+    inputs = assignment_inputs(Path(root), assignment)
+    submitted = course.submission(Path(root), student, assignment)
+    return grade_submission(lambda: factory.session(inputs.files), submitted.notebooks, inputs.sources, inputs.others)

@@ -42,14 +42,14 @@ def test_source_cells_have_roles_and_points(source) -> None:
 
 
 def test_skipped_cells_are_not_run(root: Path, source) -> None:
-    steps = plan(tc.submit(root, "s", "a1", tc.source_a1()), source).steps
+    steps = plan(tc.submit(root, "s", "a1", tc.source_a1()), source)
     assert all("plots are not graded" not in s.source for s in steps)
     assert [s.label for s in steps if s.where == "trusted"] == ["test_double", "test_square"]
 
 
 def test_tests_and_locked_cells_come_from_the_source(root: Path, source) -> None:
     forged = tc.student_version(tc.source_a1(), {"test_double": "points = 100", "setup": "SCALE = 1"})
-    steps = {s.label: s for s in plan(tc.submit(root, "s", "a1", forged), source).steps}
+    steps = {s.label: s for s in plan(tc.submit(root, "s", "a1", forged), source)}
     assert steps["test_double"].source == next(c.source for c in source.cells if c.grade_id == "test_double")
     assert steps["setup"].source == "SCALE = 2"
     assert cell_scores(grade(root, tc.submit(root, "s", "a1", forged))) == {
@@ -77,7 +77,7 @@ def test_json_that_is_not_a_notebook(root: Path, source) -> None:
 
 def test_nbformat_3_is_upgraded(root: Path, source) -> None:
     path = tc.submit(root, "s", "a1", nbformat.writes(nbformat.convert(tc.source_a1(), 3)))
-    first = plan(path, source).steps[0]
+    first = plan(path, source)[0]
     assert any("nbformat 3" in note for note in first.notes)
     assert grade(root, path)["score"] == 5.0
 

@@ -1,0 +1,150 @@
+"""``autograder grade``: grade an assignment's submissions, resumably, into the gradebook.
+
+The pipeline, in order: find the course and the assignment; refuse without a sandbox
+unless ``insecure``; make sure the gradebook knows the assignment; split the students into
+those whose stored result is still valid and those to grade; grade the rest in parallel;
+for each result as it comes, record it in the gradebook, write the feedback, then store it
+(so an interrupted run loses nothing and counts nothing twice); write the JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from autograder import course, feedback, gradebook, parallel, report_json, store
+from autograder.course import CourseError
+from autograder.grading import assignment_inputs
+
+
+class Outcome(NamedTuple):
+    """One student: ``status`` is ``"graded"``, ``"unchanged"`` (stored result reused) or ``"failed"``
+    (the grader itself failed: reported, not stored, graded again next run)."""
+
+    student: str
+    status: str
+    result: dict[str, Any]
+    seconds: float
+
+
+class Batch(NamedTuple):
+    root: Path
+    assignment: str
+    version: str
+    outcomes: list[Outcome]
+
+
+def grade_assignment(*, course_dir: Path | None = None, assignment: str, students: Sequence[str] = (),
+                     jobs: int | None = None, json_path: Path | None = None, force: bool = False,
+                     insecure: bool = False, dask: str | None = None, console: Console | None = None) -> Batch:
+    """Grade ``assignment`` (every student, or ``students``); raise CourseError when nothing can be graded."""
+    root = course.find_course(course_dir)
+    sources = course.source_notebooks(root, assignment)
+    _require_sandbox(insecure=insecure, remote=dask is not None)
+    gradebook.ensure_assignment(root, assignment, sources)
+    version = store.grader_version(root, assignment)
+    with gradebook.Recorder(root) as recorder:
+        names = sorted(set(students)) if students else all_students(recorder, root)
+        kept, todo = _reuse(recorder, root, assignment, names, version=version, force=force)
+        tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure} for s in todo]
+        results = (parallel.run_dask(tasks, address=dask) if dask
+                   else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure))
+        graded = [_finish(recorder, root, assignment, item, version)
+                  for item in _progress(results, len(tasks), console)]
+    batch = Batch(root, assignment, version, sorted(kept + graded))
+    if json_path is not None:
+        report_json.write(json_path, assignment, {o.student: o.result for o in batch.outcomes})
+    return batch
+
+
+def _require_sandbox(*, insecure: bool, remote: bool) -> None:
+    """Refuse to run student code unsandboxed unless told to (Dask workers check for themselves)."""
+    from autograder.sandbox import check_available
+
+    reason = None if insecure or remote else check_available()
+    if reason:
+        raise CourseError(f"the sandbox is not available: {reason}. Student code would run unconfined; "
+                          "pass --insecure to grade anyway (only for submissions you trust)")
+
+
+def all_students(recorder: gradebook.Recorder, root: Path) -> list[str]:
+    """Every student of the course: those with a folder in submitted/ and those in the gradebook."""
+    return sorted({s.id for s in recorder.gradebook.students} | set(course.students(root)))
+
+
+def _reuse(recorder: gradebook.Recorder, root: Path, assignment: str, names: Sequence[str], *, version: str,
+           force: bool) -> tuple[list[Outcome], list[str]]:
+    """Stored results still valid for the submission as it is now, and the students to grade.
+
+    A stored result the gradebook lacks (a gradebook made anew) is recorded again.
+    """
+    kept, todo = [], []
+    recorded = {s.student.id for s in recorder.gradebook.find_assignment(assignment).submissions}
+    for student in names:
+        content = store.content_hash(course.submission(root, student, assignment))
+        result = None if force else store.load(root, assignment, student, version=version, content=content)
+        if result is None:
+            todo.append(student)
+            continue
+        if student not in recorded:
+            _record(recorder, root, assignment, student, result)
+        kept.append(Outcome(student, "unchanged", result, 0.0))
+    return kept, todo
+
+
+def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dict[str, Any],
+            version: str) -> Outcome:
+    """Record a fresh result in the gradebook and the feedback, then store it (stored last: see module doc)."""
+    student = item["student"]
+    if "failure" in item:
+        return Outcome(student, "failed", _failed(root, assignment, item["failure"]), 0.0)
+    result = {**item["result"], "seconds": item["seconds"]}
+    _record(recorder, root, assignment, student, result)
+    submitted = course.submission(root, student, assignment)
+    store.save(root, assignment, student, result, version=version, content=store.content_hash(submitted))
+    return Outcome(student, "graded", result, item["seconds"])
+
+
+def _record(recorder: gradebook.Recorder, root: Path, assignment: str, student: str, result: dict[str, Any]) -> None:
+    submitted = course.submission(root, student, assignment)
+    recorder.record(assignment, student, submitted.timestamp, result, assignment_inputs(root, assignment).sources)
+    feedback.write(root, assignment, student, result)
+
+
+def _failed(root: Path, assignment: str, why: str) -> dict[str, Any]:
+    """A zero result for every cell, saying that the grader failed (and that a rerun grades it)."""
+    sources = assignment_inputs(root, assignment).sources
+    message = f"the grader failed on this submission ({why}); run the command again to grade it"
+    notebooks = {name: {"score": 0.0, "max_score": sum(c.points for c in src.graded()), "error": message,
+                        "cells": {c.grade_id: {"score": 0.0, "max_score": c.points, "feedback": message}
+                                  for c in src.graded()}} for name, src in sources.items()}
+    return {"score": 0.0, "max_score": sum(nb["max_score"] for nb in notebooks.values()), "error": message,
+            "notebooks": notebooks, "extra_notebooks": []}
+
+
+def _progress(results: Iterator[dict[str, Any]], total: int, console: Console | None) -> Iterator[dict[str, Any]]:
+    """Pass the results through, advancing a progress bar."""
+    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console or Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("grading", total=total)
+        for item in results:
+            bar.advance(task)
+            yield item
+
+
+def summary(batch: Batch) -> Table:
+    """The table printed at the end: one row per student, then the totals."""
+    table = Table(title=f"{batch.assignment}: {len(batch.outcomes)} students")
+    for column in ("student", "score", "max", "status", "seconds", "note"):
+        table.add_column(column, justify="right" if column in ("score", "max", "seconds") else "left")
+    for o in batch.outcomes:
+        table.add_row(o.student, f"{o.result['score']:g}", f"{o.result['max_score']:g}", o.status,
+                      f"{o.seconds:.1f}" if o.status == "graded" else "", o.result["error"] or "")
+    counts = {status: sum(o.status == status for o in batch.outcomes) for status in ("graded", "unchanged", "failed")}
+    table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return table

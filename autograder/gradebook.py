@@ -1,0 +1,141 @@
+"""Grades into nbgrader's gradebook, through nbgrader's own API, so that ``nbgrader export`` and formgrader see them.
+
+On a course with no gradebook yet, the assignment and its notebooks' cells are created
+from the source notebooks by the preprocessors ``nbgrader generate_assignment`` uses. Each
+submission is recorded with its timestamp, so nbgrader's late-penalty plugin applies;
+each test cell gets its ``auto_score``, and the feedback of a solution's test cells becomes
+that solution cell's comment; manually graded cells are left for formgrader.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import sys
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    LockCells,
+    SaveCells,
+)
+from sqlalchemy.exc import SAWarning
+from traitlets.config import Config
+
+from autograder.course import nbgrader_config
+from autograder.submission import SourceNotebook
+
+#: What ``nbgrader generate_assignment`` runs before it saves a notebook's cells.
+SAVE_CELLS = (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums, SaveCells)
+
+
+def open_gradebook(root: Path) -> Gradebook:
+    """The course's gradebook (``gradebook.db`` at the root unless the config says otherwise)."""
+    config = nbgrader_config(root)
+    _alembic_on_path()
+    return Gradebook(db_url(root, config), course_id=config.CourseDirectory.get("course_id", "default_course"))
+
+
+def _alembic_on_path() -> None:
+    """nbgrader runs the ``alembic`` command when it creates a gradebook: find it beside this Python."""
+    if shutil.which("alembic") is None:
+        os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def db_url(root: Path, config: Config) -> str:
+    return config.CourseDirectory.get("db_url", f"sqlite:///{root / 'gradebook.db'}")
+
+
+def ensure_assignment(root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
+    """Create the assignment and every notebook the gradebook does not know yet, from the source notebooks."""
+    config = nbgrader_config(root)
+    with open_gradebook(root) as gb:
+        gb.update_or_create_assignment(assignment)
+        missing = [name for name in sources if not _has_notebook(gb, name, assignment)]
+    for name in missing:
+        resources = {"nbgrader": {"notebook": name, "assignment": assignment, "db_url": db_url(root, config)}}
+        nb = nbformat.read(sources[name], as_version=4)
+        for step in SAVE_CELLS:
+            nb, resources = step(config=config).preprocess(nb, resources)
+
+
+def _has_notebook(gb: Gradebook, name: str, assignment: str) -> bool:
+    try:
+        gb.find_notebook(name, assignment)
+    except MissingEntry:
+        return False
+    return True
+
+
+class Recorder:
+    """An open gradebook that records results: ``with Recorder(root) as r: r.record(...)``."""
+
+    def __init__(self, root: Path) -> None:
+        self.gradebook = open_gradebook(root)
+        self.late = AssignLatePenalties(config=nbgrader_config(root))
+        self.late.init_plugin()
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.gradebook.close()
+
+    def record(self, assignment: str, student: str, timestamp: datetime.datetime | None,
+               result: Mapping[str, Any], sources: Mapping[str, SourceNotebook]) -> None:
+        """Record one student's result (as ``grading.grade_submission`` returns it) and its late penalty."""
+        if all(nb["error"] == "not submitted" for nb in result["notebooks"].values()):
+            return
+        gb = self.gradebook
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)  # nbgrader's own add_submission raises these
+            gb.update_or_create_student(student)
+            submission = gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+            for name, notebook in result["notebooks"].items():
+                _record_notebook(gb, assignment, student, name, notebook, sources[name])
+            gb.db.commit()
+            for name in result["notebooks"]:
+                self._late_penalty(submission, gb.find_submission_notebook(name, assignment, student))
+            gb.db.commit()
+
+    def _late_penalty(self, submission: Any, notebook: Any) -> None:
+        """As nbgrader's AssignLatePenalties: the course's configured plugin decides the penalty."""
+        notebook.late_submission_penalty = None
+        if submission.total_seconds_late > 0:
+            penalty = self.late.plugin_inst.late_submission_penalty(
+                submission.student.id, notebook.score, submission.total_seconds_late)
+            if penalty is not None:
+                notebook.late_submission_penalty = self.late._check_late_penalty(notebook, penalty)
+
+
+def _record_notebook(gb: Gradebook, assignment: str, student: str, name: str,
+                     notebook: Mapping[str, Any], source: SourceNotebook) -> None:
+    for cell in source.graded():
+        grade = gb.find_grade(cell.grade_id, name, assignment, student)
+        grade.auto_score = notebook["cells"][cell.grade_id]["score"] if cell.role == "test" else None
+        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+    for solution, tests in _tests_of_solutions(source).items():
+        comment = gb.find_comment(solution, name, assignment, student)
+        comment.auto_comment = "\n\n".join(notebook["cells"][t]["feedback"] for t in tests) or None
+
+
+def _tests_of_solutions(source: SourceNotebook) -> dict[str, list[str]]:
+    """Each solution cell with the test cells that follow it, up to the next solution cell."""
+    owners: dict[str, list[str]] = {}
+    current = None
+    for cell in source.cells:
+        if cell.role in ("solution", "manual"):
+            current = owners.setdefault(cell.grade_id, [])
+        elif cell.role == "test" and current is not None:
+            current.append(cell.grade_id)
+    return owners

@@ -1,0 +1,40 @@
+"""The trusted grading process: one sandbox fork server, then one submission after another.
+
+This module imports nothing at its top but the standard library: a grading process starts
+its :class:`~autograder.remote.WorkerFactory` first, and only then imports the grading
+pipeline (the checks, the hidden checks and the reference come in with the test cells).
+It serves a local process pool and Dask workers alike; a lock makes sure one process grades
+one submission at a time (a test cell captures the process's stdout).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+_factory: Any = None
+_lock = threading.Lock()
+
+
+def start(insecure: bool) -> None:
+    """Start this process's fork server (once), before anything secret is imported."""
+    global _factory
+    if _factory is None:
+        from autograder.remote import WorkerFactory
+
+        _factory = WorkerFactory(insecure=insecure)
+
+
+def grade_task(task: dict[str, Any]) -> dict[str, Any]:
+    """Grade ``task`` (``{"root", "assignment", "student", "insecure"}``); JSON-able values come back."""
+    with _lock:
+        start(task["insecure"])
+        from autograder.grading import grade_student
+
+        began = time.perf_counter()
+        try:
+            result = grade_student(_factory, task["root"], task["assignment"], task["student"])
+        except Exception as exc:  # noqa: BLE001 - the batch goes on; this submission is reported, not stored
+            return {"student": task["student"], "failure": f"{type(exc).__name__}: {exc}"}
+        return {"student": task["student"], "result": result, "seconds": time.perf_counter() - began}

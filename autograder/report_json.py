@@ -1,0 +1,38 @@
+"""The grading command's JSON (CONTRACT.md section 4), exactly: only the contract's keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from autograder.store import write_atomic
+
+
+def contract_json(assignment: str, results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """``{"assignment", "students": {student: {score, max_score, error, notebooks}}}`` from grading results."""
+    return {"assignment": assignment,
+            "students": {student: _student(results[student]) for student in sorted(results)}}
+
+
+def _student(result: Mapping[str, Any]) -> dict[str, Any]:
+    notebooks = {name: _notebook(nb) for name, nb in result["notebooks"].items()}
+    return {**_scores(sum(nb["score"] for nb in notebooks.values()), result["max_score"]),
+            "error": result["error"], "notebooks": notebooks}
+
+
+def _notebook(nb: Mapping[str, Any]) -> dict[str, Any]:
+    cells = {gid: {**_scores(c["score"], c["max_score"]), "feedback": c["feedback"]}
+             for gid, c in nb["cells"].items()}
+    return {**_scores(sum(c["score"] for c in cells.values()), nb["max_score"]), "cells": cells}
+
+
+def _scores(score: float, max_score: float) -> dict[str, float]:
+    """``score`` within [0, max_score], both as floats."""
+    return {"score": float(min(max(score, 0.0), max_score)), "max_score": float(max_score)}
+
+
+def write(path: Path, assignment: str, results: Mapping[str, Mapping[str, Any]]) -> None:
+    """Write the JSON to ``path`` atomically."""
+    write_atomic(Path(path), json.dumps(contract_json(assignment, results), indent=2))

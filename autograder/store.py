@@ -1,0 +1,91 @@
+"""Resumability: one result file per graded submission, written atomically.
+
+``<course>/.autograder/results/<assignment>/<student>.json`` holds the submission's content
+hash, the grader version and the result. A submission whose content and grader version
+both match its file is not graded again; anything else (no file, a half-written or
+corrupt one, a changed notebook, changed checks) is graded. The version is a hash of the
+code that decides grades (``autograder``, ``dnn_checks``, ``reference``) and of the
+assignment's source and helper files, so editing a check regrades everyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from autograder.course import Submission
+
+#: The packages whose code decides a grade.
+GRADING_PACKAGES = ("autograder", "dnn_checks", "reference")
+#: Files of those packages that count (code and stored expected values).
+GRADING_SUFFIXES = {".py", ".json", ".npz", ".npy"}
+
+
+def results_dir(root: Path, assignment: str) -> Path:
+    return root / ".autograder" / "results" / assignment
+
+
+def grader_version(root: Path, assignment: str) -> str:
+    """A hash of the grading packages' files and of ``source/<assignment>/``."""
+    files = [f for package in GRADING_PACKAGES for f in _package_files(package)]
+    files += sorted(p for p in (root / "source" / assignment).rglob("*") if p.is_file())
+    return _digest((str(p.name), p.read_bytes()) for p in files)
+
+
+def _package_files(package: str) -> list[Path]:
+    spec = importlib.util.find_spec(package)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return sorted(p for folder in folders for p in Path(folder).rglob("*")
+                  if p.suffix in GRADING_SUFFIXES and "__pycache__" not in p.parts)
+
+
+def content_hash(submission: Submission) -> str:
+    """A hash of the submitted notebooks (names and bytes) and of nbgrader's timestamp."""
+    parts = [(name, path.read_bytes()) for name, path in sorted(submission.notebooks.items())]
+    stamp = submission.timestamp.isoformat() if submission.timestamp else ""
+    return _digest([*parts, ("timestamp", stamp.encode())])
+
+
+def _digest(parts: Iterable[tuple[str, bytes]]) -> str:
+    h = hashlib.sha256()
+    for name, data in parts:
+        h.update(name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+def load(root: Path, assignment: str, student: str, *, version: str, content: str) -> dict[str, Any] | None:
+    """The stored result if it was made by ``version`` from ``content``, else None."""
+    try:
+        stored = json.loads((results_dir(root, assignment) / f"{student}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or (stored.get("version"), stored.get("content")) != (version, content):
+        return None
+    return stored.get("result")
+
+
+def save(root: Path, assignment: str, student: str, result: dict[str, Any], *, version: str, content: str) -> None:
+    """Write the student's result file (atomically)."""
+    data = json.dumps({"version": version, "content": content, "result": result}, indent=1)
+    write_atomic(results_dir(root, assignment) / f"{student}.json", data)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
