@@ -10,3 +10,6 @@ c.CourseDirectory.course_id = "dnn-course-kit"
 c.ClearSolutions.code_stub = {
     "python": '# YOUR CODE HERE\nraise NotImplementedError("not implemented yet: replace this line with your code")',
 }
+
+# Also never copy hypothesis' cache folder, which running the checks in source/ leaves behind.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".hypothesis"]
