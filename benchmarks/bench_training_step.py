@@ -15,6 +15,7 @@ Peak memory is the highest extra allocation during one step (tracemalloc, numpy 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 import tracemalloc
@@ -56,17 +57,12 @@ def make_problem(layer_dims: list[int], m: int, seed: int = 0) -> Problem:
     return Problem(rng.standard_normal((layer_dims[0], m)), Y, initialize_parameters_deep(layer_dims, seed))
 
 
-def reference_step(problem: Problem) -> Callable[[], None]:
-    """One gradient-descent step of the reference network (parameters kept for the next call)."""
-    state = {"parameters": problem.parameters}
-
-    def step() -> None:
-        AL, caches = L_model_forward(problem.X, state["parameters"])
-        compute_cost(AL, problem.Y)
-        grads = L_model_backward(AL, problem.Y, caches)
-        state["parameters"] = update_parameters(state["parameters"], grads, LEARNING_RATE)
-
-    return step
+def reference_step(problem: Problem) -> dict[str, np.ndarray]:
+    """One gradient-descent step of the reference network; returns the updated parameters."""
+    AL, caches = L_model_forward(problem.X, problem.parameters)
+    compute_cost(AL, problem.Y)
+    grads = L_model_backward(AL, problem.Y, caches)
+    return update_parameters(problem.parameters, grads, LEARNING_RATE)
 
 
 def matmul_floor(problem: Problem) -> Callable[[], None]:
@@ -86,29 +82,36 @@ def matmul_floor(problem: Problem) -> Callable[[], None]:
     return products
 
 
-def torch_step(problem: Problem) -> Callable[[], None] | None:
-    """The same step in PyTorch (float64, autograd), or None when torch is not installed."""
+class TorchProblem(NamedTuple):
+    X: "torch.Tensor"
+    Y: "torch.Tensor"
+    params: list  # W1, b1, ..., WL, bL as leaf tensors that require gradients
+
+
+def torch_problem(problem: Problem) -> TorchProblem | None:
+    """The problem as float64 torch tensors (X requires a gradient, like dA0), or None without torch."""
     try:
         import torch
     except ImportError:
         return None
-    X = torch.from_numpy(problem.X).requires_grad_(True)
-    Y = torch.from_numpy(problem.Y)
     params = [torch.from_numpy(p.copy()).requires_grad_(True) for p in problem.parameters.values()]
+    return TorchProblem(torch.from_numpy(problem.X).requires_grad_(True), torch.from_numpy(problem.Y), params)
 
-    def step() -> None:
-        A = X
-        for l in range(0, len(params) - 2, 2):
-            A = torch.relu(torch.addmm(params[l + 1], params[l], A))
-        AL = torch.sigmoid(torch.addmm(params[-1], params[-2], A))
-        torch.nn.functional.binary_cross_entropy(AL, Y).backward()
-        with torch.no_grad():
-            for p in params:
-                p -= LEARNING_RATE * p.grad
-                p.grad = None
-        X.grad = None
 
-    return step
+def torch_step(net: TorchProblem) -> None:
+    """The reference step in PyTorch: ReLU layers, sigmoid output, mean BCE, autograd, gradient descent."""
+    import torch
+
+    A = net.X
+    for l in range(0, len(net.params) - 2, 2):
+        A = torch.relu(torch.addmm(net.params[l + 1], net.params[l], A))
+    AL = torch.sigmoid(torch.addmm(net.params[-1], net.params[-2], A))
+    torch.nn.functional.binary_cross_entropy(AL, net.Y).backward()
+    with torch.no_grad():
+        for p in net.params:
+            p -= LEARNING_RATE * p.grad
+            p.grad = None
+    net.X.grad = None
 
 
 def interleaved_medians(functions: list[Callable[[], None]], repeats: int) -> list[float]:
@@ -134,17 +137,16 @@ def peak_extra_mib(function: Callable[[], None]) -> float:
 
 
 def measure(layer_dims: list[int], m: int, repeats: int) -> Row:
-    """Time the reference step, its floor and (if installed) torch's step on one problem."""
+    """Time the reference step, its floor and (if installed) torch's step on one problem
+    (the reference step starts from the same parameters every time: the same work)."""
     problem = make_problem(layer_dims, m)
-    step = reference_step(problem)
-    functions = [step, matmul_floor(problem)]
-    torch_function = torch_step(problem)
-    if torch_function is not None:
-        functions.append(torch_function)
-    medians = interleaved_medians(functions, repeats) + [None]
-    network = "-".join(map(str, layer_dims))
-    return Row(network, m, 1e3 * medians[0], 1e3 * medians[1],
-               None if medians[2] is None else 1e3 * medians[2], peak_extra_mib(step))
+    functions = [lambda: reference_step(problem), matmul_floor(problem)]
+    net = torch_problem(problem)
+    if net is not None:
+        functions.append(lambda: torch_step(net))
+    step_s, floor_s, *torch_s = interleaved_medians(functions, repeats)
+    return Row("-".join(map(str, layer_dims)), m, 1e3 * step_s, 1e3 * floor_s,
+               1e3 * torch_s[0] if torch_s else None, peak_extra_mib(functions[0]))
 
 
 def markdown(rows: list[Row]) -> str:
@@ -177,8 +179,10 @@ def main() -> None:
             print(f"torch {torch.__version__}, {threads} thread(s)")
         except ImportError:
             print("torch is not installed (pip install '.[bench]'): no PyTorch comparison")
-        print(f"numpy {np.__version__}, BLAS threads: {blas_threads()}, repeats: {args.repeats}\n")
+        print(f"numpy {np.__version__}, BLAS threads: {blas_threads()}, repeats: {args.repeats}, "
+              f"load average before: {os.getloadavg()[0]:.1f}\n")
         print(markdown([measure(dims, m, args.repeats) for dims, m in CONFIGS]))
+        print(f"\nload average after: {os.getloadavg()[0]:.1f} (other processes on these cores add noise)")
 
 
 if __name__ == "__main__":
