@@ -41,7 +41,7 @@ class Limits:
     """Resource limits of one submission's worker (sizes in bytes, times in seconds)."""
 
     cpu_seconds: int = 300
-    address_space: int = 4 << 30
+    address_space: int = 2 << 30
     processes: int = 64
     file_size: int = 64 << 20
     open_files: int = 256

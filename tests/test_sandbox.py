@@ -296,3 +296,28 @@ def test_a_session_restart_after_a_timeout_replays_the_good_cells(factory: Worke
         assert session.run_cell("while True:\n    pass", timeout=1).crashed
         assert Student(session.functions()).call("double", 4) == 8
 
+
+
+@pytest.fixture(scope="module")
+def tight() -> Iterator[WorkerFactory]:
+    """A factory with small limits, to see each limit bite."""
+    with WorkerFactory(limits=Limits(cpu_seconds=1, file_size=1 << 20, open_files=64, processes=8)) as made:
+        yield made
+
+
+def test_the_cpu_limit_stops_a_busy_cell(tight: WorkerFactory) -> None:
+    started = time.monotonic()
+    with tight.session() as session:
+        result = session.run_cell("while True:\n    pass", timeout=30)
+    assert result.crashed and "died" in result.error and time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize(("cell", "error"), [
+    ("open('big', 'wb').write(b'x' * (2 << 20))", "File too large"),
+    ("files = [open('f', 'w') for _ in range(100)]", "Too many open files"),
+    ("import subprocess\nprocs = [subprocess.Popen(['sleep', '30']) for _ in range(20)]", "BlockingIOError"),
+])
+def test_file_size_open_files_and_process_limits(tight: WorkerFactory, cell: str, error: str) -> None:
+    with tight.session() as session:
+        result = session.run_cell(cell, timeout=10)
+    assert not result.ok and not result.crashed and error in result.error, result.error
