@@ -65,13 +65,6 @@ class Step(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
-class Plan(NamedTuple):
-    """What to run for one submitted notebook, and the student's answers to manual cells."""
-
-    steps: list[Step]
-    answers: dict[str, str]
-
-
 def read_source(path: Path) -> SourceNotebook:
     """The nbgrader cells of an instructor notebook, in order."""
     nb = nbformat.read(path, as_version=4)
@@ -137,7 +130,7 @@ def _as_v4(path: Path, data: dict[str, Any]) -> NotebookNode:
     return nb
 
 
-def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] | None = None) -> Plan:
+def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] | None = None) -> list[Step]:
     """The steps that grade the submitted notebook ``path`` against its ``source``.
 
     ``others`` maps the course's other assignments to their grade ids, to name the
@@ -148,8 +141,7 @@ def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] |
     steps = _steps(cells, source)
     if steps:
         steps[0] = steps[0]._replace(notes=(*notes, *more, *steps[0].notes))
-    answers = {gid: cell.source for gid, cell in cells if gid in {c.grade_id for c in source.graded()}}
-    return Plan(steps, answers)
+    return steps
 
 
 def _matched_cells(path: Path, nb: NotebookNode, source: SourceNotebook,
