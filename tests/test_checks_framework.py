@@ -158,7 +158,7 @@ def test_a_timeout_stops_the_check_without_more_calls():
 def test_stored_expected_values_are_up_to_date_with_the_reference():
     stored = json.loads(expected_writer.FILE.read_text(encoding="utf-8"))
     assert stored == json.loads(expected_writer.dumps(expected_writer.build(expected_writer.PART_A)))
-    assert set(expected.functions()) == set(expected_writer.PART_A)
+    assert set(expected_writer.PART_A) <= set(expected.functions())
 
 
 def test_stored_values_decode_to_what_was_encoded():

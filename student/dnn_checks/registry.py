@@ -104,23 +104,25 @@ def _outcomes(key: str, properties: Iterable[Property], student: Student,
 
     A property that fails with the student's own callees runs again with ``callees``
     (correct versions): if it passes then, the mistake lies in a called function and costs
-    points there only. After a timeout or a crash, no more calls: the rest fail with it.
+    points there only. Only the failure shown is shrunk. After a timeout or a crash, no
+    more calls: the rest fail with it.
     """
     fatal: Outcome | None = None
     for prop in properties:
-        outcome = fatal or _run(key, prop, student, {})
+        outcome = fatal or _run(key, prop, student, {}, shrink=not callees)
         if outcome.passed or outcome.fatal or not callees:
             fatal = outcome if outcome.fatal else None
             yield outcome, False
             continue
-        corrected = _run(key, prop, student, callees)
+        corrected = _run(key, prop, student, callees, shrink=True)
         yield (Outcome(True, outcome.message), True) if corrected.passed else (corrected, False)
 
 
-def _run(key: str, prop: Property, student: Student, substitutes: Mapping[str, Callable[..., Any]]) -> Outcome:
+def _run(key: str, prop: Property, student: Student, substitutes: Mapping[str, Callable[..., Any]], *,
+         shrink: bool) -> Outcome:
     return run_property(prop.test, student, key=f"{key}/{prop.name}", given_=prop.given,
                         cases=prop.cases() if prop.cases else (), max_examples=prop.max_examples,
-                        substitutes=substitutes)
+                        substitutes=substitutes, shrink=shrink)
 
 
 def _result(function: str, kind: Kind, points: float, properties: Sequence[Property],

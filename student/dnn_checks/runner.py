@@ -5,7 +5,7 @@ A property is ``test(student, **example)``: it calls the student's functions thr
 hold. The runner turns anything that goes wrong (a ``StudentFailure``, a ``Failed``, any
 exception while reading the result) into a failed :class:`Outcome` whose message starts
 with the smallest failing input that hypothesis found. A timeout or a crashed worker stops
-the search at once; so does a shrink that runs past ``SHRINK_BUDGET`` more calls.
+the search at once; a shrink stops after ``SHRINK_ATTEMPTS`` more examples.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ PROFILE = settings(
     suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate, Phase.shrink),
     report_multiple_bugs=False, print_blob=False,
 )
-#: Calls allowed after the first failure, to shrink it.
-SHRINK_BUDGET = 60
+#: Examples tried after the first failure, to shrink it (the time a wrong function costs is bounded).
+SHRINK_ATTEMPTS = 20
 
 Test = Callable[..., None]
 #: A property's inputs: named strategies, or one strategy of dicts (for inputs drawn together).
@@ -67,14 +67,12 @@ class RecordingStudent:
     student: Student
     substitutes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
-    count: int = 0
 
     def has(self, name: str) -> bool:
         return self.student.has(name)
 
     def call(self, name: str, *args: Any, opaque: Sequence[int] = (), **kwargs: Any) -> Any:
         before = copy.deepcopy(args)
-        self.count += 1
         result = self.student.call(name, *args, substitutes=self.substitutes, opaque=opaque, **kwargs)
         self.calls.append(Call(name, before, result))
         return result
@@ -91,11 +89,11 @@ def as_strategy(given_: Given) -> st.SearchStrategy[dict[str, Any]]:
 
 def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStrategy | None = None,
                  cases: Sequence[Mapping[str, Any]] = (), max_examples: int | None = None,
-                 substitutes: Mapping[str, Callable[..., Any]] | None = None) -> Outcome:
+                 substitutes: Mapping[str, Callable[..., Any]] | None = None, shrink: bool = True) -> Outcome:
     """Run ``test`` on the stored ``cases``, then on hypothesis examples of ``given_``; seeded by ``key``.
 
     The examples are drawn once per process and replayed; only a failure runs hypothesis
-    again, to shrink it (it meets the same examples first, so the verdict is the same).
+    again, to ``shrink`` it (it meets the same examples first, so the verdict is the same).
     """
     recorder = RecordingStudent(student, dict(substitutes or {}))
     for case in cases:
@@ -111,7 +109,7 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
         except UnsatisfiedAssumption:
             continue
         if failure:
-            return failure if failure.fatal else search.shrink(test, recorder) or failure
+            return search.shrink(test, recorder) or failure if shrink and not failure.fatal else failure
     return Outcome(True)
 
 
@@ -142,15 +140,15 @@ class _Search:
     def shrink(self, test: Test, recorder: RecordingStudent) -> Outcome | None:
         """The smallest failure: the last one hypothesis meets, since it replays the shrunk example last."""
         found: list[Outcome] = []
-        budget: list[int] = []
+        attempts = [0]
 
         def attempt(example: dict[str, Any]) -> None:
-            if budget and recorder.count > budget[0]:
+            attempts[0] += 1 if found else 0
+            if attempts[0] > SHRINK_ATTEMPTS:
                 raise _Stop
             failure = _attempt(test, recorder, example, "smallest failing input:")
             if failure:
                 found.append(failure)
-                budget.append(recorder.count + SHRINK_BUDGET)
                 raise _Stop if failure.fatal else Failed(failure.message)
         try:
             self._run(attempt)

@@ -26,9 +26,10 @@ def named(strategies: Mapping[str, st.SearchStrategy]) -> st.SearchStrategy[dict
     return st.fixed_dictionaries(dict(strategies)).map(lambda drawn: {name: drawn[name] for name in names})
 
 
-def floats(*, min_value: float = -5.0, max_value: float = 5.0) -> st.SearchStrategy[float]:
-    """Finite float64 numbers in [min_value, max_value]."""
-    return st.floats(min_value=min_value, max_value=max_value, allow_nan=False, allow_infinity=False)
+def floats(*, min_value: float = -5.0, max_value: float = 5.0, places: int = 3) -> st.SearchStrategy[float]:
+    """Finite float64 numbers in [min_value, max_value], rounded to ``places`` decimals (readable feedback)."""
+    numbers = st.floats(min_value=min_value, max_value=max_value, allow_nan=False, allow_infinity=False)
+    return numbers.map(lambda x: min(max(round(x, places), min_value), max_value) + 0.0)  # + 0.0: no -0.0
 
 
 def matrix_shapes(*, min_side: int = 1, max_side: int = MAX_SIDE) -> st.SearchStrategy[Shape]:
