@@ -166,9 +166,9 @@ class _Worker:
 
         _Dead on a crash, a timeout, a malformed frame or an unexpected reply.
         """
-        deadline = time.monotonic() + timeout
+        deadline, data = time.monotonic() + timeout, wire.frame(message)
         try:
-            wire.send(self.sock, message)
+            self.sock.sendall(data)
             while True:
                 self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
                 reply = wire.recv(self.sock)

@@ -90,10 +90,15 @@ def _unpack(view: memoryview, limits: WireLimits) -> dict[str, Any]:
     return message
 
 
+def frame(message: dict[str, Any]) -> bytes:
+    """The whole frame of ``message``: length, then payload. TypeError for a non-wire value."""
+    payload = pack(message)
+    return struct.pack(">Q", len(payload)) + payload
+
+
 def send(sock: socket.socket, message: dict[str, Any]) -> None:
     """Write one frame holding ``message``."""
-    payload = pack(message)
-    sock.sendall(struct.pack(">Q", len(payload)) + payload)
+    sock.sendall(frame(message))
 
 
 def recv(sock: socket.socket, limits: WireLimits = WireLimits()) -> dict[str, Any]:

@@ -121,23 +121,17 @@ def _libc() -> ctypes.CDLL:
 
 
 def _isolate(sock: socket.socket, config: dict) -> str:
-    """Enter fresh user/pid/mount namespaces as pid 1 of the new pid namespace; return the scratch dir.
+    """Become pid 1 of fresh user/pid/mount namespaces with a private /tmp; return the scratch dir.
 
     The forked parent only waits (without the socket, non-dumpable) and exits with the child.
     """
-    libc, uid, gid = _libc(), os.getuid(), os.getgid()
-    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS) != 0:
-        raise OSError(ctypes.get_errno(), "unshare of user/pid/mount namespaces failed")
-    libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # /proc/self/*_map belong to root otherwise
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as file:
-            file.write(text)
-    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    _enter_namespaces()
     pid = os.fork()
     if pid:
         sock.close()
         _, status = os.waitpid(pid, 0)
         os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    libc = _libc()
     size = f"size={config['limits']['scratch_bytes']},mode=0700".encode()
     if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, size) != 0:
         raise OSError(ctypes.get_errno(), "mounting the scratch tmpfs failed")
@@ -147,6 +141,18 @@ def _isolate(sock: socket.socket, config: dict) -> str:
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.mkdir("/tmp/scratch", 0o700)
     return "/tmp/scratch"
+
+
+def _enter_namespaces() -> None:
+    """unshare(2) user, pid and mount namespaces, mapping our uid and gid to themselves."""
+    libc, uid, gid = _libc(), os.getuid(), os.getgid()
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare of user/pid/mount namespaces failed")
+    libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # /proc/self/*_map belong to root otherwise
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as file:
+            file.write(text)
+    libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def _clear_capabilities() -> None:
@@ -271,8 +277,8 @@ class _Session:
 
     def _functions(self) -> list[str]:
         hidden = {"display", "get_ipython"}
-        return sorted(name for name, value in self.namespace.items()
-                      if callable(value) and not name.startswith("__") and name not in hidden)
+        return sorted(name for name, value in self.namespace.items() if type(name) is str
+                      and callable(value) and not name.startswith("__") and name not in hidden)
 
     def _op_call(self, message: dict) -> dict:
         function = self.namespace.get(message["name"])
@@ -377,7 +383,7 @@ def _same(a: object, b: object) -> bool:
     if isinstance(a, np.ndarray):
         return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
     if isinstance(a, np.random.Generator):
-        return a.bit_generator.state == b.bit_generator.state
+        return _same(a.bit_generator.state, b.bit_generator.state)
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
