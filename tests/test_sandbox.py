@@ -321,3 +321,38 @@ def test_file_size_open_files_and_process_limits(tight: WorkerFactory, cell: str
     with tight.session() as session:
         result = session.run_cell(cell, timeout=10)
     assert not result.ok and not result.crashed and error in result.error, result.error
+
+
+def test_check_available_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograder import sandbox
+
+    monkeypatch.setattr(sandbox, "BWRAP", "/nonexistent/bwrap")
+    sandbox._probe.cache_clear()
+    try:
+        assert "apt-get install bubblewrap" in sandbox.check_available()
+    finally:
+        monkeypatch.undo()
+        sandbox._probe.cache_clear()
+
+
+def test_grader_packages_and_editable_hooks_inside_a_shown_tree_are_covered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    from types import SimpleNamespace
+
+    from autograder import sandbox
+
+    site = tmp_path / "lib" / "python3.11" / "site-packages"
+    (site / "reference").mkdir(parents=True)
+    (site / "__editable__.kit.pth").write_text("import finder")
+    found = importlib.util.find_spec
+
+    def fake(name: str) -> object:
+        if name != "reference":
+            return found(name)
+        return SimpleNamespace(submodule_search_locations=[str(site / "reference")])
+
+    monkeypatch.setattr(sandbox.importlib.util, "find_spec", fake)
+    options = sandbox._covers(tmp_path)
+    assert ["--tmpfs", str(site / "reference")] == options[:2]
+    assert ["--ro-bind", "/dev/null", str(site / "__editable__.kit.pth")] == options[2:]
