@@ -205,3 +205,30 @@ def test_the_diagnosis_names_a_catalogued_mistake(capsys):
     diagnoses = [p.diagnosis for r in results if r.kind == "hidden" for p in r.properties if p.diagnosis]
     print(diagnoses)
     assert diagnoses and all("divide by m" in d for d in diagnoses)
+
+
+def test_he_initialization_with_the_global_seed_earns_full_marks(capsys):
+    namespace = variants()
+    exec("def initialize_parameters_deep(layer_dims, seed=3):\n    np.random.seed(seed)\n"  # noqa: S102
+         "    parameters = {}\n    for l in range(1, len(layer_dims)):\n"
+         "        parameters['W' + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * (2 / layer_dims[l - 1]) ** 0.5\n"
+         "        parameters['b' + str(l)] = np.zeros((layer_dims[l], 1))\n    return parameters\n", namespace)
+    visible, hidden, _ = grade("initialize_parameters_deep", namespace)
+    assert (visible, hidden) == POINTS["initialize_parameters_deep"]
+
+
+def test_a_function_that_reads_a_notebook_global_instead_of_its_argument_loses_points(capsys):
+    namespace = variants()
+    namespace["A_prev"] = np.ones((3, 2))  # a notebook variable the student's function wrongly uses
+    exec("def linear_forward(A, W, b):\n    return W @ A_prev + b, (A, W, b)\n", namespace)  # noqa: S102
+    visible, hidden, _ = grade("linear_forward", namespace)
+    assert visible < POINTS["linear_forward"].visible and hidden < POINTS["linear_forward"].hidden
+
+
+def test_drawing_the_examples_ahead_changes_no_result(capsys):
+    namespace = variants()
+    exec(WRONG["linear_backward"], namespace)  # noqa: S102
+    _, _, before = grade("linear_backward", namespace)
+    assert VISIBLE.warm() > 0 and HIDDEN.warm() > 0
+    _, _, after = grade("linear_backward", namespace)
+    assert [r.to_json() for r in before] == [r.to_json() for r in after]

@@ -6,25 +6,37 @@ A property is a function ``test(student, **inputs)`` registered on a :class:`Reg
 (``VISIBLE`` here, ``autograder.hidden.HIDDEN`` for hidden checks) under the student
 function it judges and a short name that reads like the maths::
 
-    @VISIBLE.property("relu", "A = max(0, Z), cache = Z", given={"Z": strategies.matrices()})
+    @VISIBLE.property("relu", "A = max(0, Z), also where Z = 0",
+                      given={"Z": strategies.matrices(elements=strategies.with_zeros())}, weight=2)
     def _(student, Z):
-        A, cache = check_tuple(student.call("relu", Z), 2, where="relu(Z)")
-        check_close(np.maximum(Z, 0.0), A, where="A")
-        check_equal(Z, cache, where="cache")
+        A, _ = check_tuple(student.call("relu", Z), 2, where="the result of relu(Z)")
+        check_close(np.where(Z > 0, Z, 0.0), A, where="A")
 
-- Call student code only through ``student.call(name, *args)`` with positional arguments
-  (the call is recorded for the diagnosis); what comes back is base values, untrusted.
+- Call student code only through ``student.call(name, *args)`` with positional arguments,
+  in the order of the contract (the call is recorded for the diagnosis); what comes back
+  is base values, untrusted. Never call the student function with the caller's arrays
+  when you still need them: the runner passes the test a private copy of the inputs.
 - Say what is wrong by raising ``Failed`` through :mod:`dnn_checks.compare`
   (``check_close``, ``check_equal``, ``check_shape``, ``check_tuple``, ``check_float``);
   student exceptions, NaNs, wrong types and shapes all end as a failed property.
-- Inputs come from ``given`` (hypothesis strategies of :mod:`dnn_checks.strategies`; the
-  runner shrinks a failure to the smallest input) and/or ``cases`` (fixed inputs, e.g.
-  stored expected values, :mod:`dnn_checks.expected`). ``weight`` is the property's share.
-- Points per function live in :mod:`dnn_checks.contract` (``POINTS``, ``CALLS``). Functions
-  that draw random numbers: test statistics and invariants (false failure < 1e-9 per run),
-  never seeded values.
-- Visible checks (``dnn_checks/checks/``) never import ``reference``; hidden ones
-  (``autograder/hidden/``) may, and get correct versions of ``CALLS[f]`` substituted.
+- Inputs: ``given`` is a dict of strategies (``dnn_checks.strategies``; sides shared with
+  ``st.shared``) or one strategy of dicts whose keys are the argument names, in order; the
+  runner draws the examples once per process, replays them, and shrinks a failure to the
+  smallest input. ``cases`` are fixed inputs (a statistics test, stored expected values of
+  :mod:`dnn_checks.expected`). ``hypothesis.assume`` skips an example (off the ReLU kink).
+  ``weight`` is the property's share; ``max_examples`` (default 8) keeps slow ones short.
+- Common properties are one call each (:mod:`dnn_checks.properties`): ``stored_values``,
+  ``leaves_inputs_unchanged``, ``same_result_twice``, ``zero_upstream``; a gradient check is
+  ``gradcheck_failure(gradcheck(forward, inputs, {"dZ": dZ}, dA), against)``.
+- Hidden checks (``autograder/hidden/``) may use ``reference``
+  (``autograder.hidden.activations.matches_reference``); visible ones
+  (``dnn_checks/checks/``) never import it. Points live in :mod:`dnn_checks.contract`
+  (``POINTS``); ``CALLS[f]`` lists the functions replaced by correct versions in ``f``'s
+  hidden check when a property fails with the student's own.
+- Functions that draw random numbers: statistics and invariants
+  (:mod:`dnn_checks.statistics`, false failure < 1e-9), never seeded values.
+- Register a new module by importing it in ``dnn_checks/checks/__init__.py`` or
+  ``autograder/hidden/__init__.py``; ``tests/test_checks_part_a.py`` shows the proofs.
 """
 
 from __future__ import annotations
@@ -37,7 +49,7 @@ from hypothesis import strategies as st
 
 from dnn_checks.contract import CALLS, points_of
 from dnn_checks.results import CheckResult, Kind, PropertyResult
-from dnn_checks.runner import Given, Outcome, Test, as_strategy, run_property
+from dnn_checks.runner import Given, Outcome, Test, as_strategy, draw_examples, run_property
 from dnn_checks.student import Student
 
 #: Given the check's function, the failing call's positional arguments and the student's output:
@@ -84,6 +96,12 @@ class Registry:
 
     def points(self, function: str) -> float:
         return float(points_of(function)[0 if self.kind == "visible" else 1])
+
+    def warm(self) -> int:
+        """Draw every property's examples now (a grading process, before its first notebook); return how many."""
+        return sum(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}", max_examples=prop.max_examples)
+                   for function, properties in self._properties.items() for prop in properties
+                   if prop.given is not None)
 
     def run(self, function: str, student: Student, *, substitutes: Mapping[str, Callable[..., Any]] | None = None,
             diagnose: Diagnose | None = None) -> CheckResult:

@@ -113,6 +113,14 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
     return Outcome(True)
 
 
+def draw_examples(given_: st.SearchStrategy, *, key: str, max_examples: int | None = None) -> int:
+    """Draw (once per process) the examples ``run_property`` replays; return how many.
+
+    A grading process calls it for every property before its first notebook (``Registry.warm``).
+    """
+    return len(_Search(given_, key, max_examples or PROFILE.max_examples).examples())
+
+
 #: Examples drawn so far: (key, id(strategy)) -> (strategy, examples); the strategy is kept so its id stays unique.
 _drawn: dict[tuple[str, int], tuple[st.SearchStrategy, list[dict[str, Any]]]] = {}
 
@@ -133,7 +141,10 @@ class _Search:
         entry = (self.key, id(self.strategy))
         if entry not in _drawn:
             examples: list[dict[str, Any]] = []
-            self._run(lambda example: examples.append(copy.deepcopy(example)))
+            try:
+                self._run(lambda example: examples.append(copy.deepcopy(example)))
+            except Exception:  # noqa: BLE001 - too few valid examples (filters): judge on those drawn
+                pass
             _drawn[entry] = (self.strategy, examples)
         return _drawn[entry][1]
 
