@@ -50,6 +50,11 @@ _CREDS = struct.calcsize("iII")
 _REPLIES = {"cell_done": {"ok": bool, "output": str, "error": (str, type(None)), "functions": list},
             "result": {"value": object, "mutated": dict}, "raised": {"exc_type": str, "message": str, "tb": str},
             "bad_value": {"message": str}, "missing": {}}
+_UNKNOWN_END = "died (a crash, os._exit, or a CPU or memory limit)"
+_SIGNALS = {"SIGSEGV": "died with a segmentation fault", "SIGBUS": "died with a bus error", "SIGABRT": "aborted",
+            "SIGXCPU": "was stopped when its CPU time limit ran out", "SIGXFSZ": "passed the file size limit",
+            "SIGFPE": "died with a fatal arithmetic error", "SIGKILL": "was killed (out of memory, or a limit)"}
+_PEER_CLOSED = "the peer closed the connection"
 _CELL_REPLIES = frozenset({"cell_done"})
 _CALL_REPLIES = frozenset({"result", "raised", "bad_value", "missing"})
 
@@ -174,13 +179,16 @@ class _Worker:
                 reply = wire.recv(self.sock)
                 if reply.get("op") in expect:
                     return _checked(reply)
+                if reply.get("op") == "exited":
+                    raise EOFError(_ending(reply))
                 wire.send(self.sock, _callback(reply, callbacks))
         except TimeoutError:
             self.kill()
             raise _Dead(f"it ran for more than {timeout:g} s and was stopped", timeout=True) from None
-        except (OSError, EOFError):
+        except (OSError, EOFError) as exc:
             self.kill()
-            raise _Dead("the process running it died (a crash, os._exit, or a CPU or memory limit)") from None
+            how = str(exc) if isinstance(exc, EOFError) and str(exc) != _PEER_CLOSED else _UNKNOWN_END
+            raise _Dead(f"the process running it {how}") from None
         except (wire.ProtocolError, KeyError, TypeError) as exc:
             self.kill()
             raise _Dead(f"the worker broke the protocol ({exc})") from None
@@ -198,6 +206,17 @@ class _Worker:
         self.sock.close()
         if self.insecure and self.scratch:
             sandbox.remove_scratch(self.scratch)
+
+
+def _ending(message: dict) -> str:
+    """How the worker ended, in words, from its parent's ``exited`` message."""
+    number = message.get("signal", message.get("code"))
+    if type(number) is not int or set(message) - {"op", "signal", "code"}:
+        return _UNKNOWN_END
+    if "code" in message:
+        return f"exited with status {number} (os._exit)"
+    name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
+    return f"{_SIGNALS.get(name, 'was killed')} ({name})"
 
 
 def _checked(reply: dict) -> dict:

@@ -9,17 +9,19 @@ matplotlib (Agg) and IPython's input transformer, then waits on the control sock
 message there carries one socket fd (``SCM_RIGHTS``); the server forks a child that serves
 one submission over that socket and never serves another. A child:
 
-1. starts its own session; when ``isolate`` is set (inside bubblewrap) it enters a new user,
-   pid and mount namespace, so it is pid 1 of its own pid namespace (killing it kills every
-   process the student started, ``setsid`` or not), mounts a private tmpfs on ``/tmp`` (its
-   scratch, invisible to other children, gone with it), then drops every capability. The
+1. starts its own session; when ``isolate`` is set (inside bubblewrap) it enters new user,
+   pid and mount namespaces (``_isolate``): the grader kills the namespace's pid 1, which
+   kills every process the student started, ``setsid`` or not; a private tmpfs on ``/tmp``
+   holds the scratch dir, invisible to other children and gone with them; every capability
+   is dropped. The
    server and every child are non-dumpable: no ptrace, no /proc/PID/mem, root, cwd or fd of
    one another (same uid, but not dumpable and no capability in each other's namespaces).
    ``/proc`` still lists the other children's pids and command lines (a new procfs cannot be
    mounted under bwrap's covered /proc); signals cannot reach them (other pid namespaces);
-2. sets its resource limits, sends ``hello`` with ``SCM_CREDENTIALS`` (the kernel fills in its
-   pid as the grader sees it, so the grader can kill it by pidfd), receives the files the
-   notebook may read and writes them into the scratch dir, its cwd and HOME;
+2. ``hello`` goes out with ``SCM_CREDENTIALS`` (the kernel translates the sender's pid into
+   the grader's namespace, so the grader can kill it by pidfd); the worker sets its resource
+   limits, receives the files the notebook may read and writes them into the scratch dir,
+   its cwd and HOME;
 3. serves ``cell`` and ``call`` messages (module docstring of ``autograder.remote``).
 
 The protocol socket is moved to a high fd and stdio points to ``/dev/null``, but the student
@@ -106,10 +108,9 @@ def _child(sock: socket.socket, config: dict) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
         _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        scratch = _isolate(sock, config) if config["isolate"] else tempfile.mkdtemp(prefix="scratch-")
+        scratch = _isolate(sock, config) if config["isolate"] else _unisolated(sock)
         sock = _hide_socket(sock)
         _set_limits(config["limits"])
-        _hello(sock, scratch)
         _Session(sock, scratch, config["limits"]["output_chars"]).serve()
         code = 0
     finally:
@@ -120,27 +121,52 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _isolate(sock: socket.socket, config: dict) -> str:
-    """Become pid 1 of fresh user/pid/mount namespaces with a private /tmp; return the scratch dir.
+def _unisolated(sock: socket.socket) -> str:
+    scratch = tempfile.mkdtemp(prefix="scratch-")
+    _hello(sock, scratch)
+    return scratch
 
-    The forked parent only waits (without the socket, non-dumpable) and exits with the child.
+
+def _isolate(sock: socket.socket, config: dict) -> str:
+    """Fork into fresh user/pid/mount namespaces; return (in the worker) its scratch dir.
+
+    Three processes: the first waits outside the new pid namespace; the second is its pid 1,
+    sends ``hello`` (so the grader's SIGKILL goes to pid 1 and ends the whole namespace),
+    then waits for the third, the worker, and tells the grader how it ended (``exited``).
+    Only the worker runs student code; pid 1 is non-dumpable and ignores its signals.
     """
     _enter_namespaces()
-    pid = os.fork()
-    if pid:
+    if os.fork():
         sock.close()
-        _, status = os.waitpid(pid, 0)
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        os.wait()
+        os._exit(0)
+    _private_tmp(config["limits"]["scratch_bytes"])
+    _hello(sock, "/tmp/scratch")
+    worker = os.fork()
+    if worker:
+        _report_end(sock, worker)
+    return "/tmp/scratch"
+
+
+def _private_tmp(size: int) -> None:
+    """A fresh tmpfs on /tmp holding /tmp/scratch, then no capabilities and not dumpable."""
     libc = _libc()
-    size = f"size={config['limits']['scratch_bytes']},mode=0700".encode()
-    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, size) != 0:
+    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, f"size={size},mode=0700".encode()) != 0:
         raise OSError(ctypes.get_errno(), "mounting the scratch tmpfs failed")
     for cap in range(64):
         libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)
     _clear_capabilities()
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.mkdir("/tmp/scratch", 0o700)
-    return "/tmp/scratch"
+
+
+def _report_end(sock: socket.socket, worker: int) -> None:
+    """Wait for the worker, send ``exited {code}`` or ``exited {signal}``, exit (ending the namespace)."""
+    _, status = os.waitpid(worker, 0)
+    code = os.waitstatus_to_exitcode(status)
+    with contextlib.suppress(OSError):
+        wire.send(sock, {"op": "exited", "signal": -code} if code < 0 else {"op": "exited", "code": code})
+    os._exit(0)
 
 
 def _enter_namespaces() -> None:
@@ -179,7 +205,8 @@ def _set_limits(limits: dict) -> None:
     for name, key in (("RLIMIT_CPU", "cpu_seconds"), ("RLIMIT_AS", "address_space"), ("RLIMIT_NPROC", "processes"),
                       ("RLIMIT_FSIZE", "file_size"), ("RLIMIT_NOFILE", "open_files"), ("RLIMIT_CORE", None)):
         value = limits[key] if key else 0
-        resource.setrlimit(getattr(resource, name), (value, value))
+        hard = value + 5 if name == "RLIMIT_CPU" else value  # SIGXCPU first, SIGKILL 5 s later
+        resource.setrlimit(getattr(resource, name), (value, hard))
 
 
 def _hello(sock: socket.socket, scratch: str) -> None:

@@ -119,18 +119,19 @@ def test_fork_bomb_hits_the_process_limit(factory: WorkerFactory) -> None:
 
 def test_segfault_is_a_crash(factory: WorkerFactory) -> None:
     result = run(factory, "import ctypes\nctypes.string_at(0)")
-    assert result.crashed and "died" in result.error
+    assert result.crashed and "segmentation fault (SIGSEGV)" in result.error
 
 
-@pytest.mark.parametrize("exit_call", ["os._exit(0)", "os.abort()"])
-def test_os_exit_in_a_cell_is_a_crash(factory: WorkerFactory, exit_call: str) -> None:
+@pytest.mark.parametrize(("exit_call", "reason"), [("os._exit(0)", "exited with status 0"), ("os.abort()", "SIGABRT"),
+                                                   ("os.kill(os.getpid(), 9)", "SIGKILL")])
+def test_os_exit_in_a_cell_is_a_crash(factory: WorkerFactory, exit_call: str, reason: str) -> None:
     result = run(factory, f"import os\n{exit_call}")
-    assert result.crashed and "died" in result.error
+    assert result.crashed and reason in result.error
 
 
 def test_os_exit_in_a_call_is_a_crash(factory: WorkerFactory) -> None:
-    with pytest.raises(StudentCrash, match="died"):
-        call(factory, "import os\ndef leave():\n    os._exit(0)", "leave")
+    with pytest.raises(StudentCrash, match="exited with status 7"):
+        call(factory, "import os\ndef leave():\n    os._exit(7)", "leave")
 
 
 def test_sys_exit_in_a_cell_fails_only_that_cell(factory: WorkerFactory) -> None:
@@ -220,7 +221,8 @@ for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
             pass
     try:
         os.kill(int(pid), 0)
-        found.append(('signal', pid))
+        if int(pid) > 2:  # 1 and 2 in our own pid namespace: our init and ourselves
+            found.append(('signal', pid))
     except OSError:
         pass
 print(sorted(os.listdir('/tmp')), sorted(os.listdir('.')), found)
@@ -232,7 +234,7 @@ def test_concurrent_sessions_cannot_see_or_touch_each_other(factory: WorkerFacto
         assert first.run_cell("open('/tmp/planted', 'w').write('x'); open('secret.txt', 'w').write('x')", timeout=5).ok
         seen = second.run_cell(PEEK, timeout=5)
         assert first.run_cell("print(open('secret.txt').read())", timeout=5).output == "x\n"
-    assert seen.output == "['scratch'] [] [('signal', '1')]\n", seen.output
+    assert seen.output == "['scratch'] [] []\n", seen.output
     assert_contained(factory)
 
 
@@ -309,7 +311,7 @@ def test_the_cpu_limit_stops_a_busy_cell(tight: WorkerFactory) -> None:
     started = time.monotonic()
     with tight.session() as session:
         result = session.run_cell("while True:\n    pass", timeout=30)
-    assert result.crashed and "died" in result.error and time.monotonic() - started < 15
+    assert result.crashed and "CPU time limit ran out (SIGXCPU)" in result.error and time.monotonic() - started < 15
 
 
 @pytest.mark.parametrize(("cell", "error"), [
