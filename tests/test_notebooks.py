@@ -1,0 +1,253 @@
+"""The course's notebooks: source and release agree with each other, with the checks and with the contract.
+
+The source notebooks run top to bottom with full marks; the released ones run without
+crashing, every exercise scoring 0 with "not implemented"; the release is what
+``nbgrader generate_assignment`` makes of the source today; it holds no solution, no hidden
+test and no import of ``reference`` or ``autograder``; every graded cell runs the checks of
+the functions it names, for the points the registries give them, and every check has a
+graded cell; plot and training cells (tag ``skip-grading``) define nothing a graded cell
+needs; each ``dnn_helpers.py`` is what ``python -m autograder.helpers_module`` generates.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import symtable
+import sys
+from pathlib import Path
+
+import pytest
+from course_notebooks import (
+    HIDDEN_REGION,
+    ROOT,
+    SOLUTION_REGION,
+    assert_fails_gracefully,
+    assert_full_marks,
+    checked_functions,
+    copy_assignment,
+    execute,
+    graded_cells,
+    grading,
+    is_skipped,
+    notebook_path,
+    present,
+    read,
+    stderr_text,
+)
+
+from autograder import helpers_module
+from autograder.helpers_module import ASSIGNMENTS, TAUGHT, helpers_path, render, taught_from
+from autograder.hidden import HIDDEN
+from dnn_checks.contract import POINTS, points_of
+from dnn_checks.registry import VISIBLE
+
+MIN_SECRET_LINE = 20  # shorter solution lines ("return A, Z") say nothing; longer ones must not leak
+STUDENT_IMPORTS = {"__future__", "collections", "math", "typing", "numpy", "matplotlib", "sklearn"}
+TEST_CELL = (
+    "from dnn_checks import run_checks\n"
+    "points = run_checks({names}, namespace=globals())\n"
+    "### BEGIN HIDDEN TESTS\n"
+    "from autograder.hidden import run_hidden_checks\n"
+    "points += run_hidden_checks({names}, namespace=globals())\n"
+    "### END HIDDEN TESTS\n"
+    "points"
+)
+
+
+# --- running the notebooks ---------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", present("source"))
+def test_source_notebook_runs_top_to_bottom_with_full_marks(assignment: str, tmp_path: Path) -> None:
+    folder = copy_assignment(ROOT / "source" / assignment, tmp_path / assignment)
+    nb = execute(read(notebook_path("source", assignment)), folder, allow_errors=False)
+    assert_full_marks(nb)
+    noisy = {cell.id: stderr_text(cell) for cell in nb.cells if cell.cell_type == "code" and stderr_text(cell)}
+    assert not noisy, f"cells wrote to stderr: {noisy}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", present("release"))
+def test_released_notebook_scores_zero_and_says_not_implemented(assignment: str, tmp_path: Path) -> None:
+    folder = copy_assignment(ROOT / "release" / assignment, tmp_path / assignment)
+    assert_fails_gracefully(execute(read(notebook_path("release", assignment)), folder, allow_errors=True))
+
+
+# --- the release ---------------------------------------------------------------------------
+
+def generate_release(course: Path, assignment: str) -> None:
+    """``nbgrader generate_assignment <assignment> --force`` in ``course`` (nbgrader runs alembic from PATH)."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                   cwd=course, env=dict(os.environ, PATH=path), check=True, capture_output=True, text=True)
+
+
+def release_files(folder: Path) -> dict[str, Path]:
+    return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("assignment", present("source"))
+def test_release_is_up_to_date_with_source(assignment: str, tmp_path: Path) -> None:
+    (tmp_path / "nbgrader_config.py").write_bytes((ROOT / "nbgrader_config.py").read_bytes())
+    copy_assignment(ROOT / "source" / assignment, tmp_path / "source" / assignment)
+    generate_release(tmp_path, assignment)
+    fresh, committed = release_files(tmp_path / "release" / assignment), release_files(ROOT / "release" / assignment)
+    stale = f"release/{assignment} is stale: run nbgrader generate_assignment {assignment} --force"
+    assert fresh.keys() == committed.keys(), stale
+    for name, path in fresh.items():
+        if name.endswith(".ipynb"):
+            assert read(path) == read(committed[name]), f"{stale} ({name})"
+        else:
+            assert path.read_bytes() == committed[name].read_bytes(), f"{stale} ({name})"
+
+
+def secret_lines(nb) -> set[str]:
+    """Lines of the solution regions (whole manually graded answers) and of the hidden tests."""
+    regions = [m for cell in nb.cells for m in HIDDEN_REGION.findall(cell.source)]
+    for cell in nb.cells:
+        if grading(cell).get("solution"):
+            regions += SOLUTION_REGION.findall(cell.source) or [cell.source]
+    lines = {line.strip() for region in regions for line in region.splitlines()}
+    return {line for line in lines if len(line) >= MIN_SECRET_LINE}
+
+
+def release_texts(assignment: str) -> dict[str, str]:
+    """Every file of the assignment's release as text; a notebook as its cells' sources."""
+    texts = {}
+    for name, path in release_files(ROOT / "release" / assignment).items():
+        texts[name] = ("\n".join(c.source for c in read(path).cells) if name.endswith(".ipynb")
+                       else path.read_text())
+    return texts
+
+
+@pytest.mark.parametrize("assignment", present("release"))
+def test_release_holds_no_solution_and_no_hidden_test(assignment: str) -> None:
+    secrets = secret_lines(read(notebook_path("source", assignment)))
+    assert secrets, "the source notebook has no solution lines to look for"
+    for name, text in release_texts(assignment).items():
+        leaked = secrets & {line.strip() for line in text.splitlines()}
+        assert not leaked, f"release/{assignment}/{name} holds solution or hidden-test lines: {sorted(leaked)}"
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "run_hidden_checks"):
+            assert marker not in text, f"release/{assignment}/{name} holds {marker!r}"
+
+
+def imported_modules(source: str) -> set[str]:
+    """The top-level package of every import statement in ``source``."""
+    modules = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            modules.add((node.module or "").split(".")[0])
+    return modules
+
+
+@pytest.mark.parametrize("assignment", present("release"))
+def test_release_imports_only_what_students_have(assignment: str) -> None:
+    folder = ROOT / "release" / assignment
+    code = "\n".join(c.source for c in read(notebook_path("release", assignment)).cells if c.cell_type == "code")
+    modules = imported_modules(code) | imported_modules((folder / "dnn_helpers.py").read_text())
+    assert modules <= STUDENT_IMPORTS | {"dnn_checks", "dnn_helpers"}, sorted(modules)
+    assert not modules & {"reference", "autograder"}
+
+
+@pytest.mark.parametrize("assignment", present("release"))
+def test_released_helpers_define_nothing_this_or_a_later_assignment_teaches(assignment: str) -> None:
+    tree = ast.parse((ROOT / "release" / assignment / "dnn_helpers.py").read_text())
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert not defined & set(taught_from(assignment))
+
+
+# --- graded cells and checks -----------------------------------------------------------
+
+@pytest.mark.parametrize("assignment", present("source"))
+def test_every_graded_cell_runs_the_checks_of_its_functions_for_their_points(assignment: str) -> None:
+    for cell in read(notebook_path("source", assignment)).cells:
+        meta = grading(cell)
+        if cell.cell_type == "markdown" and meta.get("grade"):
+            assert meta["solution"] and meta["points"] > 0, f"{cell.id}: a hand-graded answer needs points"
+            continue
+        if not meta.get("grade"):
+            continue
+        names = checked_functions(cell)
+        assert cell.source == TEST_CELL.format(names=", ".join(f'"{n}"' for n in names)), cell.id
+        assert meta["grade_id"] == f"test_{names[0]}" and meta["locked"] and not meta["solution"]
+        assert meta["points"] == sum(sum(points_of(name)) for name in names), f"{cell.id}: points"
+        for name in names:
+            assert name in VISIBLE.functions() and name in HIDDEN.functions(), f"{name} lacks a check"
+
+
+def solution_definitions(nb) -> dict[str, int]:
+    """Function name -> index of the solution cell that defines it."""
+    return {node.name: index for index, cell in enumerate(nb.cells) if grading(cell).get("solution")
+            and cell.cell_type == "code" for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("assignment", present("source"))
+def test_each_assignment_defines_and_grades_exactly_what_it_teaches(assignment: str) -> None:
+    nb = read(notebook_path("source", assignment))
+    defined = solution_definitions(nb)
+    tested = {name: index for index, cell in enumerate(nb.cells) if grading(cell).get("grade")
+              and cell.cell_type == "code" for name in checked_functions(cell)}
+    assert set(defined) == set(TAUGHT[assignment]) == set(tested)
+    late = [name for name in tested if tested[name] < defined[name]]
+    assert not late, f"test cells before the solution they check: {late}"
+
+
+def test_every_check_has_a_graded_cell() -> None:
+    taught = [name for a in ASSIGNMENTS for name in TAUGHT[a]]
+    assert len(taught) == len(set(taught)), "a function is taught twice"
+    assert set(taught) == set(POINTS) >= set(VISIBLE.functions()) | set(HIDDEN.functions())
+    missing = sorted(set(ASSIGNMENTS) - set(present("source")))
+    if missing:
+        pytest.skip(f"source notebooks not written yet: {missing}")
+
+
+def global_reads(source: str) -> set[str]:
+    """Global names a cell reads: at its top level, or from inside the functions it defines."""
+    def walk(table: symtable.SymbolTable) -> set[str]:
+        reads = {sym.get_name() for sym in table.get_symbols() if sym.is_referenced()
+                 and (table.get_type() == "module" or sym.is_global())}
+        return reads.union(*(walk(child) for child in table.get_children()))
+    return walk(symtable.symtable(source, "cell", "exec"))
+
+
+def global_writes(source: str) -> set[str]:
+    """Global names a cell binds (assignments, loop targets, defs, imports)."""
+    return {sym.get_name() for sym in symtable.symtable(source, "cell", "exec").get_symbols() if sym.is_assigned()
+            or sym.is_imported() or sym.is_namespace()}
+
+
+@pytest.mark.parametrize("assignment", present("source"))
+def test_skipped_cells_define_nothing_that_other_cells_read(assignment: str) -> None:
+    cells = [c for c in read(notebook_path("source", assignment)).cells if c.cell_type == "code"]
+    needed = set().union(*(global_reads(c.source) for c in cells if not is_skipped(c)))
+    for cell in filter(is_skipped, cells):
+        assert not grading(cell), f"{cell.id}: a skip-grading cell carries nbgrader metadata"
+        shared = global_writes(cell.source) & (needed | set(POINTS))
+        assert not shared, f"{cell.id} (skip-grading) defines {sorted(shared)}, which other cells read"
+
+
+# --- dnn_helpers.py ------------------------------------------------------------------
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_helpers_module_is_up_to_date(assignment: str) -> None:
+    assert helpers_path(assignment).read_text() == render(assignment), "run python -m autograder.helpers_module"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_helpers_module_imports_only_what_students_have(assignment: str) -> None:
+    assert imported_modules(render(assignment)) <= STUDENT_IMPORTS
+
+
+@pytest.mark.parametrize(("assignment", "extra"), [
+    ("a2_practical_aspects", "reference:dropout_forward"),         # its own exercise
+    ("a1_deep_network", "reference:update_parameters_with_adam"),  # a later assignment's
+])
+def test_helpers_module_refuses_a_function_taught_now_or_later(assignment: str, extra: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(helpers_module.EXTRA, assignment, (extra,))
+    with pytest.raises(ValueError, match=extra.split(":")[1]):
+        render(assignment)
