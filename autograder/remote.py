@@ -93,6 +93,16 @@ class WorkerFactory:
         sandbox.write_runtime(Path(self._runtime.name))
         self._lock = threading.Lock()
         self._start_server()
+        self._check_started()
+
+    def _check_started(self) -> None:
+        """Fail loudly, with the server's log, when even an empty cell cannot run (a broken setup)."""
+        with self.session() as probe:
+            run = probe.run_cell("pass", timeout=self.limits.start_seconds)
+        if not run.ok:
+            log = self.server_log()
+            self.close()
+            raise RuntimeError(f"the sandboxed worker does not work here: {run.error}\n{log}")
 
     def _start_server(self) -> None:
         self._control, theirs = socket.socketpair()
@@ -110,6 +120,8 @@ class WorkerFactory:
     def spawn(self) -> _Worker:
         """A fresh forked worker (restarting the fork server once if it died)."""
         with self._lock:
+            if self._server is None:
+                raise RuntimeError("the worker factory is closed")
             if self._server.poll() is not None:
                 self._stop_server()
                 self._start_server()
@@ -137,9 +149,11 @@ class WorkerFactory:
         self._log.close()
 
     def close(self) -> None:
+        """Stop the fork server (every worker still running dies with it) and remove the runtime dir."""
         with self._lock:
-            if not self._control._closed:
+            if self._server is not None:
                 self._stop_server()
+                self._server = None
         self._runtime.cleanup()
 
     def __enter__(self) -> WorkerFactory:

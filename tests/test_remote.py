@@ -145,3 +145,17 @@ def test_after_the_restart_budget_every_call_fails_fast(session: WorkerSession) 
         Student(session.functions()).call("scale", np.ones(1))
     run = session.run_cell("x = 1", timeout=5)
     assert run.crashed and "restarted" in run.error
+
+
+def test_killing_the_parent_spares_the_next_session(factory: WorkerFactory) -> None:
+    with factory.session() as doomed:
+        doomed.run_cell("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)", timeout=5)
+    with factory.session() as next_one:
+        assert next_one.run_cell("x = 1", timeout=30).ok
+
+
+def test_a_closed_factory_refuses_new_sessions() -> None:
+    with WorkerFactory(insecure=True, limits=LIMITS) as closed:
+        pass
+    with pytest.raises(RuntimeError, match="closed"):
+        closed.session()
