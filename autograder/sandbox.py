@@ -61,13 +61,16 @@ def check_available() -> str | None:
 def _probe(as_root: bool) -> str | None:
     if not os.access(BWRAP, os.X_OK):
         return f"{BWRAP} is missing: install bubblewrap (apt-get install bubblewrap)"
-    probe = [*_bwrap_options(as_root), sys.executable, "-c", "import numpy"]
-    try:
-        result = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=_ENV)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"bubblewrap could not start: {exc}"
+    with tempfile.TemporaryDirectory(prefix="autograder-probe-") as runtime:
+        write_runtime(Path(runtime))
+        probe = [*_bwrap_options(as_root), "--ro-bind", runtime, RUNTIME,
+                 sys.executable, "-s", "-B", f"{RUNTIME}/worker.py", "probe"]
+        try:
+            result = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=_ENV)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"bubblewrap could not start: {exc}"
     if result.returncode != 0:
-        return f"bubblewrap failed (user namespaces disabled?): {result.stderr.strip()[-300:]}"
+        return f"the sandbox failed (are unprivileged user namespaces disabled?): {result.stderr.strip()[-300:]}"
     return None
 
 

@@ -62,6 +62,9 @@ _UNPRIVILEGED = 65534
 
 
 def main(argv: list[str]) -> None:
+    """``worker.py CONTROL_FD CONFIG_JSON`` serves; ``worker.py probe`` only tries the isolation."""
+    if argv[1] == "probe":
+        _probe()
     control = socket.socket(fileno=int(argv[1]))
     config = json.loads(argv[2])
     if os.getuid() == 0 and config["isolate"]:
@@ -80,6 +83,21 @@ def main(argv: list[str]) -> None:
             control.close()
             _child(socket.socket(fileno=fds[0]), config)
         os.close(fds[0])
+
+
+def _probe() -> None:
+    """Exit 0 when a child could isolate itself here (namespaces, private tmpfs), else fail loudly."""
+    if os.getuid() == 0:
+        _drop_root()
+    _enter_namespaces()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _private_tmp(1 << 20)
+        finally:
+            os._exit(0 if os.path.isdir("/tmp/scratch") else 1)
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status))
 
 
 def _drop_root() -> None:
