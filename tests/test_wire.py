@@ -147,3 +147,19 @@ def test_frames_over_a_socket_and_an_announced_giant_frame() -> None:
         left.close()
         with pytest.raises(EOFError):
             wire.recv(right)
+
+
+@given(_arrays)
+def test_blobs_are_npy_files_both_ways(array: np.ndarray) -> None:
+    ours = wire._npy(array)
+    assert same(np.load(io.BytesIO(ours), allow_pickle=False), array)
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array) if array.ndim else array, allow_pickle=False)
+    assert same(wire._load_npy(memoryview(buffer.getvalue()), 10**6), array)
+
+
+def test_a_fortran_order_npy_is_refused() -> None:
+    buffer = io.BytesIO()
+    np.save(buffer, np.asfortranarray(np.ones((2, 3))), allow_pickle=False)
+    with pytest.raises(wire.ProtocolError, match="order"):
+        wire._load_npy(memoryview(buffer.getvalue()), 10**6)
