@@ -1,0 +1,183 @@
+"""`autograder grade` end to end: the contract's JSON, the gradebook, resuming, --student, --force, Dask."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tiny_course as tc
+from autograder import store
+from autograder.batch import grade_assignment
+from autograder.course import CourseError
+from autograder.sandbox import check_available
+
+UNAVAILABLE = check_available()
+pytestmark = [pytest.mark.sandbox, pytest.mark.slow,
+              pytest.mark.skipif(UNAVAILABLE is not None,
+                                 reason=f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")]
+REPO = Path(__file__).resolve().parents[1]
+WRONG_AND_CRASHING = {"double": tc.WRONG["double"], "square": "import os\nos._exit(3)\n"}
+
+
+def autograder(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "autograder.cli", *map(str, args)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="module")
+def tiny_class(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A graded tiny class: correct, wrong and crashing, broken JSON, not submitted, an extra notebook."""
+    root = tc.make_course(tmp_path_factory.mktemp("course"))
+    tc.submit(root, "alice", "a1", tc.source_a1())
+    tc.submit(root, "bob", "a1", tc.student_version(tc.source_a1(), WRONG_AND_CRASHING))
+    tc.submit(root, "carol", "a1", '{"cells": [')
+    tc.submit(root, "dave", "a2", tc.source_a2())
+    tc.submit(root, "erin", "a1", tc.source_a1())
+    tc.submit(root, "erin", "a1", tc.source_a2(), name="scratch")
+    run = autograder("grade", "a1", "--json", root / "grades.json", "--jobs", "2", cwd=root)
+    assert run.returncode == 0, run.stderr
+    (root / "first_stdout.txt").write_text(run.stdout)
+    return root
+
+
+def test_json_has_exactly_the_contract_schema(tiny_class: Path) -> None:
+    data = read_json(tiny_class / "grades.json")
+    assert set(data) == {"assignment", "students"} and data["assignment"] == "a1"
+    assert sorted(data["students"]) == ["alice", "bob", "carol", "dave", "erin"]
+    for student in data["students"].values():
+        assert set(student) == {"score", "max_score", "error", "notebooks"}
+        assert student["score"] <= student["max_score"] == 6.0
+        for notebook in student["notebooks"].values():
+            assert set(notebook) == {"score", "max_score", "cells"}
+            for cell in notebook["cells"].values():
+                assert set(cell) == {"score", "max_score", "feedback"} and cell["score"] <= cell["max_score"]
+
+
+def test_scores_and_reasons(tiny_class: Path) -> None:
+    students = read_json(tiny_class / "grades.json")["students"]
+    assert {s: (r["score"], r["error"] is None) for s, r in students.items()} == {
+        "alice": (5.0, True), "bob": (0.0, True), "carol": (0.0, False), "dave": (0.0, False), "erin": (5.0, True)}
+    assert students["dave"]["error"] == "not submitted"
+    assert "carol/a1/a1.ipynb: is not valid JSON" in students["carol"]["error"]
+    cells = students["bob"]["notebooks"]["a1"]["cells"]
+    assert "double(3,) gave 5, expected 6" in cells["test_double"]["feedback"]
+    assert "cell square stopped the worker" in cells["test_square"]["feedback"]
+
+
+def test_the_table_lists_every_student(tiny_class: Path) -> None:
+    table = (tiny_class / "first_stdout.txt").read_text()
+    assert all(name in table for name in ("alice", "bob", "carol", "dave", "erin"))
+    assert "5 graded, 0 unchanged, 0 failed" in table
+
+
+def test_feedback_pages_never_show_test_code(tiny_class: Path) -> None:
+    page = (tiny_class / "feedback" / "bob" / "a1" / "a1.html").read_text()
+    assert "double(3,) gave 5, expected 6" in page
+    assert "HIDDEN TESTS" not in page and "record(CheckResult" not in page
+    assert not (tiny_class / "feedback" / "erin" / "a1" / "scratch.html").exists()
+
+
+def test_nbgrader_export_reports_the_scores(tiny_class: Path) -> None:
+    subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=tiny_class, check=True, capture_output=True)
+    rows = (tiny_class / "grades.csv").read_text().splitlines()
+    assert any(row.startswith("a1,,") and ",alice," in row and ",5.0,0.0,5.0,6.0" in row for row in rows)
+
+
+def test_a_rerun_grades_nothing_again_until_forced(tiny_class: Path) -> None:
+    again = autograder("grade", "a1", "--course", tiny_class, "--json", tiny_class / "again.json")
+    assert again.returncode == 0 and "0 graded, 5 unchanged" in again.stdout
+    assert read_json(tiny_class / "again.json") == read_json(tiny_class / "grades.json")
+    forced = autograder("grade", "a1", "--course", tiny_class, "--student", "bob", "--force")
+    assert forced.returncode == 0 and "1 graded, 0 unchanged" in forced.stdout
+
+
+def test_a_changed_submission_is_graded_again(tiny_class: Path) -> None:
+    tc.submit(tiny_class, "bob", "a1", tc.source_a1())
+    run = autograder("grade", "a1", "--course", tiny_class, "--json", tiny_class / "changed.json")
+    assert run.returncode == 0 and "1 graded, 4 unchanged" in run.stdout
+    assert read_json(tiny_class / "changed.json")["students"]["bob"]["score"] == 5.0
+
+
+@pytest.mark.parametrize("args, message", [
+    (("grade", "a1", "--course", "/nonexistent"), "is not an nbgrader course"),
+    (("grade", "a9"), "no assignment 'a9'"),
+])
+def test_cannot_grade_at_all_exits_non_zero(tiny_class: Path, args: tuple, message: str) -> None:
+    run = autograder(*args, cwd=tiny_class)
+    assert run.returncode != 0 and message in run.stderr
+
+
+def test_no_sandbox_refuses_unless_insecure(tiny_class: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("autograder.sandbox.check_available", lambda: "bwrap is missing")
+    with pytest.raises(CourseError, match="bwrap is missing.*--insecure"):
+        grade_assignment(course_dir=tiny_class, assignment="a1")
+
+
+def test_killed_halfway_then_restarted_grades_each_once(tmp_path: Path) -> None:
+    root = tc.make_course(tmp_path)
+    slow = tc.student_version(tc.source_a1(), {"double": "import time\ntime.sleep(1.5)\n" + tc.SOLUTIONS["double"]})
+    names = [f"s{i}" for i in range(6)]
+    for name in names:
+        tc.submit(root, name, "a1", slow)
+    command = [sys.executable, "-m", "autograder.cli", "grade", "a1", "--jobs", "1"]
+    first = subprocess.Popen(command, cwd=root, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = store.results_dir(root, "a1")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (results.is_dir() and any(results.glob("*.json"))):
+        time.sleep(0.2)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    done = len(list(results.glob("*.json")))
+    assert 1 <= done < len(names)
+    rerun = autograder("grade", "a1", "--json", root / "grades.json", cwd=root)
+    assert rerun.returncode == 0 and f"{done} unchanged" in rerun.stdout
+    assert {s: r["score"] for s, r in read_json(root / "grades.json")["students"].items()} == dict.fromkeys(names, 5.0)
+    subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=root, check=True, capture_output=True)
+    rows = (root / "grades.csv").read_text().splitlines()[1:]
+    assert sorted(row.split(",")[3] for row in rows) == names
+
+
+def test_a_local_dask_cluster_gives_the_same_grades(tiny_class: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        grade_assignment(course_dir=tiny_class, assignment="a1", force=True, dask=cluster.scheduler_address,
+                         json_path=tmp_path / "dask.json")
+    local = read_json(tiny_class / "grades.json")["students"]
+    remote = read_json(tmp_path / "dask.json")["students"]
+    assert {s: r["score"] for s, r in remote.items()} == {s: r["score"] for s, r in local.items()} | {"bob": 5.0}
+
+
+def real_assignments() -> list[str]:
+    """The repository's assignments that have a release."""
+    return [p.name for p in sorted((REPO / "source").iterdir())
+            if p.is_dir() and (REPO / "release" / p.name / f"{p.name}.ipynb").is_file()]
+
+
+@pytest.mark.parametrize("assignment", real_assignments())
+def test_real_course_source_earns_full_marks_and_release_zero(assignment: str, tmp_path: Path) -> None:
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / assignment, tmp_path / folder / assignment)
+    shutil.copy(REPO / "nbgrader_config.py", tmp_path)
+    for who in ("source", "release"):
+        target = tmp_path / "submitted" / who / assignment
+        target.mkdir(parents=True)
+        shutil.copy(tmp_path / who / assignment / f"{assignment}.ipynb", target)
+    run = autograder("grade", assignment, "--json", tmp_path / "grades.json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    students = read_json(tmp_path / "grades.json")["students"]
+    assert students["source"]["score"] == students["source"]["max_score"] > 0, students["source"]
+    assert students["release"]["score"] == 0.0 and students["release"]["error"] is None
