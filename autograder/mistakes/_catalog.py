@@ -68,7 +68,7 @@ def same(a: Any, b: Any, *, rtol: float = RTOL) -> bool:
     """Whether two base values are equal: same structure, keys, shapes; floats within ``rtol``.
 
     Python ints, bools and strings compare exactly; numbers and arrays as arrays, with an
-    absolute tolerance scaled to their size, NaN never equal to anything.
+    absolute tolerance scaled to their finite entries; NaN matches NaN (a wrong variant reproduces them).
     """
     if isinstance(a, Mapping) or isinstance(b, Mapping):
         return (isinstance(a, Mapping) and isinstance(b, Mapping) and a.keys() == b.keys()
@@ -94,8 +94,9 @@ def _same_array(a: Any, b: Any, rtol: float) -> bool:
         return False
     if x.size == 0:
         return True
-    scale = max(float(np.nanmax(np.abs(x), initial=0.0)), float(np.nanmax(np.abs(y), initial=0.0)), 1e-300)
-    return bool(np.allclose(x, y, rtol=rtol, atol=1e-3 * rtol * scale, equal_nan=False))
+    finite = np.abs(np.concatenate([x.ravel(), y.ravel()]))
+    scale = max(float(finite[np.isfinite(finite)].max(initial=0.0)), 1e-300)
+    return bool(np.allclose(x, y, rtol=rtol, atol=1e-3 * rtol * scale, equal_nan=True))
 
 
 def ints(values: Sequence[Any]) -> tuple[int, ...]:

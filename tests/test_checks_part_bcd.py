@@ -1,0 +1,76 @@
+"""The checks of Parts B-D: the reference and correct alternatives earn full marks, stored values are current."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pytest
+
+import reference
+from autograder.expected_bcd import FILE, build_bcd
+from autograder.hidden import HIDDEN
+from autograder.mistakes import explain
+from dnn_checks.contract import CALLS
+from dnn_checks.registry import VISIBLE
+from dnn_checks.student import Student
+from tests import alternatives_bcd
+
+PARTS_BCD = sorted(set(json.loads(FILE.read_text(encoding="utf-8"))) | {
+    "initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he",
+    "initialize_parameters_xavier", "dropout_forward", "random_mini_batches"})
+#: Functions whose alternative needs its partner (a batch-norm cache is the implementer's own).
+PARTNERS = {"batchnorm_backward": ("batchnorm_forward",)}
+
+
+def _reference_namespace() -> dict[str, object]:
+    return {name: getattr(reference, name) for name in reference.__all__}
+
+
+def _grade(function: str, namespace: dict[str, object]) -> list[tuple[str, float, float, list[str]]]:
+    """(kind, points, max_points, failures) of the visible and hidden checks of ``function``."""
+    substitutes = {name: getattr(reference, name) for name in CALLS.get(function, ())}
+    graded = []
+    for registry in (VISIBLE, HIDDEN):
+        result = registry.run(function, Student(namespace), substitutes=substitutes, diagnose=explain)
+        graded.append((registry.kind, result.points, result.max_points,
+                       [f"{p.name}: {p.message}" for p in result.properties if not p.passed]))
+    return graded
+
+
+def test_the_stored_values_are_what_the_reference_computes_today() -> None:
+    assert json.loads(FILE.read_text(encoding="utf-8")) == json.loads(json.dumps(build_bcd()))
+
+
+@pytest.mark.parametrize("function", PARTS_BCD)
+def test_the_reference_earns_full_marks(function: str) -> None:
+    for kind, points, max_points, failures in _grade(function, _reference_namespace()):
+        assert points == max_points, (kind, failures)
+
+
+def _notebook_with(name: str) -> dict[str, object]:
+    """A notebook namespace: the reference's functions, then the alternatives' cell run in it
+    (so that their globals are the namespace's), with ``name`` as its contract function."""
+    namespace = _reference_namespace()
+    exec(compile(inspect.getsource(alternatives_bcd), alternatives_bcd.__file__, "exec"), namespace)  # noqa: S102
+    alternatives = namespace.pop("ALTERNATIVES")
+    contract = _reference_namespace()
+    function = name.split("/")[0]
+    namespace.update({key: contract[key] for key in contract if key not in PARTNERS.get(function, ())})
+    namespace[function] = alternatives[name]
+    return namespace
+
+
+@pytest.mark.parametrize("name", sorted(alternatives_bcd.ALTERNATIVES))
+def test_a_correct_alternative_earns_full_marks(name: str) -> None:
+    function = name.split("/")[0]
+    namespace = _notebook_with(name)
+    for kind, points, max_points, failures in _grade(function, namespace):
+        assert points == max_points, (kind, failures)
+
+
+def test_grading_twice_gives_identical_scores() -> None:
+    namespace = _reference_namespace()
+    namespace["update_parameters_with_adam"] = alternatives_bcd.ALTERNATIVES["update_parameters_with_adam"]
+    first = _grade("update_parameters_with_adam", namespace)
+    assert first == _grade("update_parameters_with_adam", namespace)
