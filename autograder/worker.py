@@ -35,6 +35,7 @@ calls on a ``get_ipython()`` whose methods do nothing); ``display`` is a no-op.
 import contextlib
 import copy
 import ctypes
+import gc
 import io
 import json
 import linecache
@@ -117,6 +118,7 @@ def _preload() -> None:
     from IPython.core.inputtransformer2 import TransformerManager
 
     TransformerManager().transform_cell("%matplotlib inline\n")
+    gc.freeze()  # the children's collector leaves these objects alone: fewer copy-on-write faults
 
 
 def _child(sock: socket.socket, config: dict) -> None:
