@@ -30,7 +30,7 @@ def matches_reference(function: str, given: dict[str, st.SearchStrategy], weight
     """"matches the reference": the student's output against ``reference.<function>`` on ``given``."""
     correct = getattr(reference, function)
 
-    @HIDDEN.property(function, "matches the reference", given=given, weight=weight)
+    @HIDDEN.property(function, "matches the reference", given=given, weight=weight, max_examples=10)
     def _(student: RecordingStudent, **inputs: Array) -> None:
         check_close(correct(*inputs.values()), student.call(function, *inputs.values()),
                     where=f"the result of {function}")

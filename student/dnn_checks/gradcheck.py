@@ -44,42 +44,64 @@ class GradcheckResult:
         return not self.mismatches
 
 
-def numerical_gradient(f: Forward, inputs: Mapping[str, np.ndarray], name: str, dout: np.ndarray, *,
-                       eps: float = 1e-6) -> np.ndarray:
-    """d sum(dout * f(**inputs)) / d inputs[name], by central differences; shape of inputs[name].
+def _private(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """float64 copies of the array inputs; other inputs (an activation's name) as they are."""
+    return {key: np.array(value, dtype=np.float64) if isinstance(value, np.ndarray) else value
+            for key, value in inputs.items()}
 
-    Array inputs are copied (float64); other inputs (an activation's name) are passed as they are.
-    """
-    private = {key: np.array(value, dtype=np.float64) if isinstance(value, np.ndarray) else value
-               for key, value in inputs.items()}
+
+def _loss(f: Forward, inputs: Mapping[str, Any], dout: np.ndarray) -> float:
+    return float(np.sum(dout * np.asarray(f(**inputs), dtype=np.float64)))
+
+
+def numerical_gradient(f: Forward, inputs: Mapping[str, Any], name: str, dout: np.ndarray, *,
+                       eps: float = 1e-6) -> np.ndarray:
+    """d sum(dout * f(**inputs)) / d inputs[name], entry by entry, by central differences; inputs[name]'s shape."""
+    private = _private(inputs)
     x = private[name]
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         saved = x[index]
         x[index] = saved + eps
-        plus = float(np.sum(dout * np.asarray(f(**private), dtype=np.float64)))
+        plus = _loss(f, private, dout)
         x[index] = saved - eps
-        minus = float(np.sum(dout * np.asarray(f(**private), dtype=np.float64)))
+        minus = _loss(f, private, dout)
         x[index] = saved
         grad[index] = (plus - minus) / (2 * eps)
     return grad
 
 
-def gradcheck(f: Forward, inputs: Mapping[str, np.ndarray], analytical: Mapping[str, np.ndarray],
-              dout: np.ndarray | float, *, eps: float = 1e-6, rtol: float = 1e-4, atol: float = 1e-6,
-              scale: Mapping[str, float] | None = None) -> GradcheckResult:
+def directional_derivative(f: Forward, inputs: Mapping[str, Any], name: str, dout: np.ndarray,
+                           direction: np.ndarray, *, eps: float = 1e-6) -> float:
+    """d/dt sum(dout * f(**inputs, name = x + t * direction)) at t = 0, by one central difference."""
+    private = _private(inputs)
+    x = private[name]
+    private[name] = x + eps * direction
+    plus = _loss(f, private, dout)
+    private[name] = x - eps * direction
+    return (plus - _loss(f, private, dout)) / (2 * eps)
+
+
+def gradcheck(f: Forward, inputs: Mapping[str, Any], analytical: Mapping[str, Any], dout: np.ndarray | float, *,
+              eps: float = 1e-6, rtol: float = 1e-4, atol: float = 1e-6, scale: Mapping[str, float] | None = None,
+              fast: bool = True) -> GradcheckResult:
     """Compare ``analytical["d" + name]`` with ``scale["d" + name]`` (default 1) times the numerical gradient.
 
-    An entry mismatches when ``|numerical - analytical| > atol + rtol * |numerical|``;
-    a gradient of the wrong shape mismatches at its first entry. ``scale`` serves the
-    course's convention: ``dW`` is ``1/m`` times the gradient of ``sum(dZ * Z)``.
+    An entry mismatches when ``|numerical - analytical| > atol + rtol * |numerical|``; a
+    gradient of the wrong shape mismatches at its first entry. ``scale`` serves the course's
+    convention (``dW`` is ``1/m`` times the gradient of ``sum(dZ * Z)``). ``fast`` first
+    compares one directional derivative (a fixed random direction, two calls of ``f``, like
+    torch's fast mode) and goes entry by entry only when that disagrees.
     """
     mismatches: list[GradMismatch] = []
     max_error = 0.0
+    dout = np.asarray(dout, dtype=np.float64)
     for gradient, given in analytical.items():
-        numerical = numerical_gradient(f, inputs, gradient.removeprefix("d"), np.asarray(dout), eps=eps)
-        numerical *= (scale or {}).get(gradient, 1.0)
+        name, factor = gradient.removeprefix("d"), (scale or {}).get(gradient, 1.0)
         given = np.asarray(given, dtype=np.float64)
+        if fast and _agrees_along(f, inputs, name, dout, given, factor, eps=eps, rtol=rtol, atol=atol):
+            continue
+        numerical = numerical_gradient(f, inputs, name, dout, eps=eps) * factor
         if given.shape != numerical.shape:
             index = (0,) * numerical.ndim
             mismatches.append(GradMismatch(gradient, index, float(numerical[index]), float("nan")))
@@ -90,3 +112,16 @@ def gradcheck(f: Forward, inputs: Mapping[str, np.ndarray], analytical: Mapping[
         mismatches += [GradMismatch(gradient, tuple(int(i) for i in index), float(numerical[index]),
                                     float(given[index])) for index in map(tuple, np.argwhere(bad))]
     return GradcheckResult(max_error, tuple(mismatches))
+
+
+def _agrees_along(f: Forward, inputs: Mapping[str, Any], name: str, dout: np.ndarray, given: np.ndarray,
+                  factor: float, *, eps: float, rtol: float, atol: float) -> bool:
+    """Whether <given, v> matches the directional derivative along a fixed random v (tolerances summed over v)."""
+    shape = np.shape(inputs[name])
+    if given.shape != shape or not np.isfinite(given).all():
+        return False
+    direction = np.random.default_rng(0).standard_normal(shape)
+    numerical = factor * directional_derivative(f, inputs, name, dout, direction, eps=eps)
+    analytical = float(np.sum(given * direction))
+    return abs(numerical - analytical) <= np.sum(np.abs(direction)) * atol + rtol * float(
+        np.sum(np.abs(given * direction)))

@@ -24,7 +24,7 @@ function it judges and a short name that reads like the maths::
   runner draws the examples once per process, replays them, and shrinks a failure to the
   smallest input. ``cases`` are fixed inputs (a statistics test, stored expected values of
   :mod:`dnn_checks.expected`). ``hypothesis.assume`` skips an example (off the ReLU kink).
-  ``weight`` is the property's share; ``max_examples`` (default 8) keeps slow ones short.
+  ``weight`` is the property's share; ``max_examples`` (default 6) keeps slow ones short.
 - Common properties are one call each (:mod:`dnn_checks.properties`): ``stored_values``,
   ``leaves_inputs_unchanged``, ``same_result_twice``, ``zero_upstream``; a gradient check is
   ``gradcheck_failure(gradcheck(forward, inputs, {"dZ": dZ}, dA), against)``.
@@ -122,17 +122,20 @@ def _outcomes(key: str, properties: Iterable[Property], student: Student,
 
     A property that fails with the student's own callees runs again with ``callees``
     (correct versions): if it passes then, the mistake lies in a called function and costs
-    points there only. Only the failure shown is shrunk. After a timeout or a crash, no
-    more calls: the rest fail with it.
+    points there only. Only the check's first failure is shrunk (the others show the first
+    failing example met). After a timeout or a crash, no more calls: the rest fail with it.
     """
     fatal: Outcome | None = None
+    shrink = True
     for prop in properties:
-        outcome = fatal or _run(key, prop, student, {}, shrink=not callees)
+        outcome = fatal or _run(key, prop, student, {}, shrink=shrink and not callees)
         if outcome.passed or outcome.fatal or not callees:
             fatal = outcome if outcome.fatal else None
+            shrink &= outcome.passed
             yield outcome, False
             continue
-        corrected = _run(key, prop, student, callees, shrink=True)
+        corrected = _run(key, prop, student, callees, shrink=shrink)
+        shrink &= corrected.passed
         yield (Outcome(True, outcome.message), True) if corrected.passed else (corrected, False)
 
 

@@ -27,12 +27,13 @@ from dnn_checks.student import Student, StudentCrash, StudentFailure, StudentTim
 
 #: The grading profile: the same examples on every run and machine, nothing written to disk.
 PROFILE = settings(
-    derandomize=True, database=None, deadline=None, max_examples=8, verbosity=Verbosity.quiet,
+    derandomize=True, database=None, deadline=None, max_examples=6, verbosity=Verbosity.quiet,
     suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate, Phase.shrink),
     report_multiple_bugs=False, print_blob=False,
 )
-#: Examples tried after the first failure, to shrink it (the time a wrong function costs is bounded).
+#: Examples tried, and student calls made, after the first failure to shrink it (bounds a wrong function's time).
 SHRINK_ATTEMPTS = 20
+SHRINK_CALLS = 120
 
 Test = Callable[..., None]
 #: A property's inputs: named strategies, or one strategy of dicts (for inputs drawn together).
@@ -67,12 +68,14 @@ class RecordingStudent:
     student: Student
     substitutes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    made: int = 0
 
     def has(self, name: str) -> bool:
         return self.student.has(name)
 
     def call(self, name: str, *args: Any, opaque: Sequence[int] = (), **kwargs: Any) -> Any:
         before = copy.deepcopy(args)
+        self.made += 1
         result = self.student.call(name, *args, substitutes=self.substitutes, opaque=opaque, **kwargs)
         self.calls.append(Call(name, before, result))
         return result
@@ -105,7 +108,7 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
     search = _Search(given_, key, max_examples or PROFILE.max_examples)
     for example in search.examples():
         try:
-            failure = _attempt(test, recorder, example, "smallest failing input:")
+            failure = _attempt(test, recorder, example, "failing input:")
         except UnsatisfiedAssumption:
             continue
         if failure:
@@ -151,14 +154,15 @@ class _Search:
     def shrink(self, test: Test, recorder: RecordingStudent) -> Outcome | None:
         """The smallest failure: the last one hypothesis meets, since it replays the shrunk example last."""
         found: list[Outcome] = []
-        attempts = [0]
+        attempts, first_call = [0], [0]
 
         def attempt(example: dict[str, Any]) -> None:
             attempts[0] += 1 if found else 0
-            if attempts[0] > SHRINK_ATTEMPTS:
+            if attempts[0] > SHRINK_ATTEMPTS or (found and recorder.made > first_call[0] + SHRINK_CALLS):
                 raise _Stop
             failure = _attempt(test, recorder, example, "smallest failing input:")
             if failure:
+                first_call[0] = first_call[0] or recorder.made
                 found.append(failure)
                 raise _Stop if failure.fatal else Failed(failure.message)
         try:
