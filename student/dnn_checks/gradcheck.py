@@ -102,16 +102,22 @@ def gradcheck(f: Forward, inputs: Mapping[str, Any], analytical: Mapping[str, An
         if fast and _agrees_along(f, inputs, name, dout, given, factor, eps=eps, rtol=rtol, atol=atol):
             continue
         numerical = numerical_gradient(f, inputs, name, dout, eps=eps) * factor
-        if given.shape != numerical.shape:
-            index = (0,) * numerical.ndim
-            mismatches.append(GradMismatch(gradient, index, float(numerical[index]), float("nan")))
-            continue
-        error = np.abs(numerical - given)
-        max_error = max(max_error, float(np.nan_to_num(error, nan=np.inf).max(initial=0.0)))
-        bad = ~(error <= atol + rtol * np.abs(numerical))
-        mismatches += [GradMismatch(gradient, tuple(int(i) for i in index), float(numerical[index]),
-                                    float(given[index])) for index in map(tuple, np.argwhere(bad))]
+        error, found = _compare(gradient, numerical, given, rtol=rtol, atol=atol)
+        max_error, mismatches = max(max_error, error), mismatches + found
     return GradcheckResult(max_error, tuple(mismatches))
+
+
+def _compare(gradient: str, numerical: np.ndarray, given: np.ndarray, *, rtol: float,
+             atol: float) -> tuple[float, list[GradMismatch]]:
+    """The largest absolute error and the mismatching entries (the first entry for a wrong shape)."""
+    if given.shape != numerical.shape:
+        index = (0,) * numerical.ndim
+        return float("inf"), [GradMismatch(gradient, index, float(numerical[index]), float("nan"))]
+    error = np.abs(numerical - given)
+    bad = ~(error <= atol + rtol * np.abs(numerical))
+    return float(np.nan_to_num(error, nan=np.inf).max(initial=0.0)), [
+        GradMismatch(gradient, tuple(int(i) for i in index), float(numerical[index]), float(given[index]))
+        for index in map(tuple, np.argwhere(bad))]
 
 
 def _agrees_along(f: Forward, inputs: Mapping[str, Any], name: str, dout: np.ndarray, given: np.ndarray,
