@@ -10,7 +10,7 @@ message there carries one socket fd (``SCM_RIGHTS``); the server forks a child t
 one submission over that socket and never serves another. A child:
 
 1. starts its own session; when ``isolate`` is set (inside bubblewrap) it enters new user,
-   pid and mount namespaces (``_isolate``): the grader kills the namespace's pid 1, which
+   pid, mount, ipc and network namespaces (``_isolate``; no channel to a concurrent child): the grader kills the namespace's pid 1, which
    kills every process the student started, ``setsid`` or not; a private tmpfs on ``/tmp``
    holds the scratch dir, invisible to other children and gone with them; every capability
    is dropped. The
@@ -56,7 +56,8 @@ import numpy as np  # noqa: E402
 import wire  # noqa: E402
 from dnn_checks.values import Handle, UnsupportedValue, to_base  # noqa: E402
 
-_CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID = 0x00020000, 0x10000000, 0x20000000
+_CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWIPC, _CLONE_NEWNET = \
+    0x00020000, 0x10000000, 0x20000000, 0x08000000, 0x40000000
 _PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_PDEATHSIG = 4, 24, 1
 _PROTOCOL_FD = 900
 _UNPRIVILEGED = 65534
@@ -190,9 +191,9 @@ def _report_end(sock: socket.socket, worker: int) -> None:
 
 
 def _enter_namespaces() -> None:
-    """unshare(2) user, pid and mount namespaces, mapping our uid and gid to themselves."""
+    """unshare(2) user, pid, mount, ipc and network namespaces, mapping our uid and gid to themselves."""
     libc, uid, gid = _libc(), os.getuid(), os.getgid()
-    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS) != 0:
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS | _CLONE_NEWIPC | _CLONE_NEWNET) != 0:
         raise OSError(ctypes.get_errno(), "unshare of user/pid/mount namespaces failed")
     libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # /proc/self/*_map belong to root otherwise
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):

@@ -238,6 +238,15 @@ def test_concurrent_sessions_cannot_see_or_touch_each_other(factory: WorkerFacto
     assert_contained(factory)
 
 
+def test_concurrent_sessions_share_no_socket_namespace(factory: WorkerFactory) -> None:
+    with factory.session() as first, factory.session() as second:
+        assert first.run_cell("import socket\nserver = socket.socket(socket.AF_UNIX)\nserver.bind('\\0grades')\n"
+                              "server.listen()", timeout=5).ok
+        reached = second.run_cell("import socket\nsocket.socket(socket.AF_UNIX).connect('\\0grades')", timeout=5)
+    assert "ConnectionRefusedError" in reached.error
+    assert_contained(factory)
+
+
 def test_an_object_that_equals_everything_is_refused(factory: WorkerFactory) -> None:
     with pytest.raises(BadValue, match="not a numpy array"):
         call(factory, "class Yes:\n    def __eq__(self, other):\n        return True\ndef forge():\n    return Yes()",
