@@ -166,3 +166,16 @@ def test_stored_values_decode_to_what_was_encoded():
     decoded = expected.decode(json.loads(json.dumps(expected.encode(value))))
     assert decoded["a"][1] == [1.5, None] and decoded["b"].shape == (0, 2)
     np.testing.assert_array_equal(decoded["a"][0], value["a"][0])
+
+
+def test_the_normal_check_accepts_normal_draws_and_refuses_wrong_scales_and_shapes():
+    from dnn_checks.statistics import check_normal
+    for seed in range(200):
+        check_normal(np.random.default_rng(seed).standard_normal(8000) * 0.1, 0.1, where="W")
+    rng = np.random.default_rng(0)
+    wrong = {"sqrt(1/n) scale": rng.standard_normal(8000) * 0.1 / np.sqrt(2),
+             "uniform": (rng.random(8000) - 0.5) * np.sqrt(12) * 0.1,
+             "shifted": rng.standard_normal(8000) * 0.1 + 0.02}
+    for label, sample in wrong.items():
+        with pytest.raises(Failed):
+            check_normal(sample, 0.1, where=label)
