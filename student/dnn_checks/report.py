@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from dnn_checks.contract import CALLS
 from dnn_checks.results import CheckResult
 
 
@@ -18,10 +19,18 @@ def render(result: CheckResult) -> str:
             lines.append(_indent("passes with correct versions of the functions it calls; with yours it fails "
                                  "(that mistake costs points in their own checks):\n" + prop.message))
         elif not prop.passed:
-            lines.append(_indent(prop.message))
+            lines.append(_indent(prop.message + _callee_hint(result)))
         if prop.diagnosis:
             lines.append(_indent(f"diagnosis: {prop.diagnosis}"))
     return "\n".join(lines)
+
+
+def _callee_hint(result: CheckResult) -> str:
+    """For a visible check of a function that calls others: where else the mistake may be."""
+    callees = CALLS.get(result.function, ())
+    if result.kind != "visible" or not callees:
+        return ""
+    return f"\n(it calls {callees[0]}: when that function's check fails too, fix that one first)"
 
 
 def _indent(text: str) -> str:

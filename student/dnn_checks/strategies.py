@@ -98,11 +98,11 @@ def parameters(draw: st.DrawFn, dims: list[int], *, bound: float = 1.0) -> dict[
 
 @st.composite
 def networks(draw: st.DrawFn, *, min_layers: int = 1, max_layers: int = 4, output_units: int = 1,
-             max_m: int = MAX_SIDE) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+             min_m: int = 1, max_m: int = MAX_SIDE) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """(X, parameters, Y) of an L-layer binary classifier: X (n_x, m), Y labels (output_units, m)."""
     dims = draw(layer_dims(min_layers=min_layers, max_layers=max_layers))
     dims[-1] = output_units
-    m = draw(st.integers(1, max_m))
+    m = draw(st.integers(min_m, max_m))
     X = draw(matrices((dims[0], m), elements=floats(min_value=-2.0, max_value=2.0)))
     return X, draw(parameters(dims)), draw(labels((output_units, m)))
 

@@ -22,7 +22,8 @@ Array = np.ndarray
 Params = dict[str, Array]
 
 NETWORK = strategies.networks().map(lambda net: {"X": net[0], "parameters": net[1]})
-SMALL_NETWORK = strategies.networks(max_layers=2, max_m=3).map(lambda net: dict(zip(("X", "parameters", "Y"), net)))
+SMALL_NETWORK = strategies.networks(max_layers=2, min_m=2, max_m=3).map(
+    lambda net: dict(zip(("X", "parameters", "Y"), net)))
 COST_INPUTS = {"AL": strategies.matrices(st.tuples(st.just(1), st.shared(st.integers(1, 5), key="m")),
                                          elements=strategies.probabilities()),
                "Y": strategies.labels(st.tuples(st.just(1), st.shared(st.integers(1, 5), key="m")))}
@@ -132,7 +133,7 @@ def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None
 
 
 @VISIBLE.property("L_model_backward", "gradient check of dW, db against your L_model_forward and compute_cost",
-                  given=SMALL_NETWORK, max_examples=3, weight=3)
+                  given=SMALL_NETWORK, max_examples=4, weight=3)
 def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None:
     AL, caches = check_tuple(student.call("L_model_forward", X, parameters), 2, where="your L_model_forward")
     assume(all(np.abs(np.asarray(cache[1], dtype=float)).min() > 1e-3 for cache in caches[:-1]))  # off the kink
