@@ -1,6 +1,7 @@
 """The program that runs a student's notebook code, inside the sandbox (never imported).
 
-Run by path, ``python -I worker.py CONTROL_FD CONFIG_JSON``, from a runtime directory that
+Run by path, ``python -s -B worker.py CONTROL_FD CONFIG_JSON`` (not ``-I``: it would ignore
+PYTHONHASHSEED; the environment is scrubbed anyway), from a runtime directory that
 holds only this file, ``wire.py`` and ``dnn_checks/values.py`` (see ``autograder.sandbox``):
 it cannot import ``reference`` or ``autograder``, which the sandbox does not show anyway.
 
@@ -28,8 +29,8 @@ The protocol socket is moved to a high fd and stdio points to ``/dev/null``, but
 code runs in this process and *can* reach the socket. That is accepted: a forged message can
 only forge this student's own cell outputs or return values, which the grader validates like
 any other; a malformed one is a protocol error, treated as a crash of this submission.
-IPython syntax is neutralized with IPython's ``TransformerManager`` (magics and ``!`` become
-calls on a ``get_ipython()`` whose methods do nothing); ``display`` is a no-op.
+IPython syntax is turned into Python by IPython's ``TransformerManager`` (magics and ``!``
+become calls on ``get_ipython()``, see :class:`_IPython`); ``display`` is a no-op.
 """
 
 import contextlib
@@ -40,6 +41,7 @@ import io
 import json
 import linecache
 import os
+import re
 import resource
 import signal
 import socket
@@ -239,7 +241,28 @@ def _hello(sock: socket.socket, scratch: str) -> None:
 
 
 class _IPython:
-    """What ``get_ipython()`` returns in a student cell: every method does nothing."""
+    """``get_ipython()`` in a student cell: timing magics run their code once, others do nothing.
+
+    ``%time x = f()``, ``%%time``, ``%%timeit`` (options skipped), ``%%capture`` and ``%%prun``
+    run their code, so what it defines exists as it would in Jupyter; ``%%writefile`` writes
+    its file into the scratch dir; ``%matplotlib``, ``!pip``, ``x?`` and the rest are no-ops.
+    """
+
+    _RUNS = frozenset({"time", "timeit", "capture", "prun"})
+
+    def __init__(self, run: types.FunctionType) -> None:
+        self._run = run
+
+    def run_line_magic(self, name: str, line: str, *args: object) -> None:
+        if name in self._RUNS:
+            self._run(re.sub(r"^(\s*-[A-Za-z]+(\s+\d+)?)*\s*", "", line))
+
+    def run_cell_magic(self, name: str, line: str, body: str) -> None:
+        if name in self._RUNS:
+            self._run(body)
+        elif name == "writefile" and line.split():
+            with open(line.split()[-1], "a" if "-a" in line.split() else "w") as file:
+                file.write(body)
 
     def __getattr__(self, name: str) -> types.FunctionType:
         return lambda *args, **kwargs: None
@@ -274,7 +297,8 @@ class _Session:
         self.sock, self.scratch, self.output_chars = sock, scratch, output_chars
         self.transformer = TransformerManager()
         module = types.ModuleType("__main__")
-        module.__dict__.update(display=lambda *args, **kwargs: None, get_ipython=_IPython)
+        shell = _IPython(self._run)
+        module.__dict__.update(display=lambda *args, **kwargs: None, get_ipython=lambda: shell)
         sys.modules["__main__"] = module
         self.namespace, self.handles, self.cells = module.__dict__, {}, 0
         self.pid = os.getpid()
@@ -309,19 +333,19 @@ class _Session:
         error = None
         with _captured(sink):
             try:
-                exec(self._compile(message["source"]), self.namespace)  # noqa: S102
+                self._run(message["source"])
             except BaseException as exc:  # noqa: BLE001 - SystemExit included: the cell failed
                 error = _student_traceback(exc)
         _close_figures()
         return {"op": "cell_done", "ok": error is None, "output": sink.text(), "error": error,
                 "functions": self._functions()}
 
-    def _compile(self, source: str) -> types.CodeType:
-        """Plain Python from an IPython cell, registered with linecache for tracebacks."""
+    def _run(self, source: str) -> None:
+        """Run IPython cell source in the namespace, registered with linecache for tracebacks."""
         name = f"<cell {self.cells}>"
         source = self.transformer.transform_cell(source)
         linecache.cache[name] = (len(source), None, source.splitlines(True), name)
-        return compile(source, name, "exec")
+        exec(compile(source, name, "exec"), self.namespace)  # noqa: S102
 
     def _functions(self) -> list[str]:
         hidden = {"display", "get_ipython"}

@@ -159,3 +159,13 @@ def test_a_closed_factory_refuses_new_sessions() -> None:
         pass
     with pytest.raises(RuntimeError, match="closed"):
         closed.session()
+
+
+def test_ipython_syntax_runs_as_it_would_in_jupyter(factory: WorkerFactory) -> None:
+    cells = ["%time a = 1 + 1", "%%time\nb = a * 3", "%timeit -n 1 -r 1 c = 5", "%%writefile extra.py\nVALUE = 42\n",
+             "!pip install numpy\n%load_ext autoreload\nlen?", "%%bash\nexit 1",
+             "import extra\ndisplay(a)\nprint(a, b, c, extra.VALUE, get_ipython().system('ls'))"]
+    with factory.session() as session:
+        runs = [session.run_cell(cell, timeout=10) for cell in cells]
+    assert [run.ok for run in runs] == [True] * len(cells), runs
+    assert runs[-1].output == "2 6 5 42 None\n"
