@@ -34,9 +34,11 @@ def named(failure: Failed, function: str, call: Callable[[Callable[..., Any]], A
 
 
 def _forward_call(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any]) -> Callable[[Callable[..., Any]], Any]:
-    """call(f) -> (out, bn_param after f's call), on copies."""
+    """call(f) -> (out, bn_param after f's call), on copies of the arguments as they are now."""
+    original = copy.deepcopy(bn_param)
+
     def call(implementation: Callable[..., Any]) -> Any:
-        param = copy.deepcopy(bn_param)
+        param = copy.deepcopy(original)
         return implementation(Z.copy(), gamma.copy(), beta.copy(), param)[0], param
     return call
 
