@@ -177,7 +177,7 @@ class _Worker:
         except (OSError, EOFError, wire.ProtocolError, struct.error) as exc:
             self.kill()
             raise _Dead(f"the worker did not start: {exc}") from None
-        self.scratch = hello.get("scratch")
+        self.scratch = hello["scratch"] if isinstance(hello.get("scratch"), str) else None
 
     def request(self, message: dict, timeout: float, expect: frozenset[str],
                 callbacks: Mapping[str, Callable[..., Any]] = {}) -> dict:
@@ -210,8 +210,9 @@ class _Worker:
     def kill(self) -> None:
         """SIGKILL the child (pid 1 of its namespace: everything in it dies), free its resources."""
         if self.pidfd is not None:
+            alive = not select.select([self.pidfd], [], [], 0)[0]  # so its pid is not reused yet
             with contextlib.suppress(ProcessLookupError):
-                if self.insecure:
+                if self.insecure and alive:
                     os.killpg(self.pid, signal.SIGKILL)
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             select.select([self.pidfd], [], [], 2.0)  # readable once the process has exited

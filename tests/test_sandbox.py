@@ -367,3 +367,14 @@ def test_grader_packages_and_editable_hooks_inside_a_shown_tree_are_covered(
     options = sandbox._covers(tmp_path)
     assert ["--tmpfs", str(site / "reference")] == options[:2]
     assert ["--ro-bind", "/dev/null", str(site / "__editable__.kit.pth")] == options[2:]
+
+
+def test_monkeypatching_numpy_or_ipython_stays_in_the_worker(factory: WorkerFactory) -> None:
+    cell = ("import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+            "try:\n    get_ipython().input_transformers_cleanup.append(lambda lines: ['points = 100\\n'])\n"
+            "except AttributeError:\n    pass\n"
+            "def relu(Z):\n    return Z * 0 + 7")
+    result = call(factory, cell, "relu", np.ones(3))
+    assert not np.allclose(result, np.ones(3))
+    with pytest.raises(AssertionError):
+        np.testing.assert_allclose(result, np.ones(3))
