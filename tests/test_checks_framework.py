@@ -179,3 +179,30 @@ def test_the_normal_check_accepts_normal_draws_and_refuses_wrong_scales_and_shap
     for label, sample in wrong.items():
         with pytest.raises(Failed):
             check_normal(sample, 0.1, where=label)
+
+
+DRAW = """
+import sys
+sys.path.insert(0, ".")
+if len(sys.argv) > 1:
+    import local_constants  # a module of the student's own, full of constants
+import numpy as np
+import dnn_checks.runner as runner
+from dnn_checks.registry import VISIBLE
+for prop in VISIBLE.properties("relu_backward"):
+    if prop.given is not None:
+        runner.draw_examples(prop.given, key="visible/relu_backward/" + prop.name, max_examples=prop.max_examples)
+with np.printoptions(precision=17, threshold=10**6):
+    print(sorted(repr(entry[1]) for entry in runner._drawn.values()))
+"""
+
+
+def test_the_examples_depend_on_nothing_local_and_nothing_is_written(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "local_constants.py").write_text("A = 0.123456789\nB = -3.75\nC = 4.999\nD = 1e-3\n")
+    runs = [subprocess.run([sys.executable, "-c", DRAW, *extra], cwd=tmp_path, capture_output=True, text=True,
+                           check=True) for extra in ([], ["with-constants"])]
+    assert runs[0].stdout == runs[1].stdout and "array" in runs[0].stdout
+    assert runs[0].stderr == runs[1].stderr == ""
+    assert not (tmp_path / ".hypothesis").exists()

@@ -10,9 +10,10 @@ the search at once; a shrink stops after ``SHRINK_ATTEMPTS`` more examples.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
+from hypothesis.internal.conjecture import providers
 
 from dnn_checks.compare import Failed
 from dnn_checks.strategies import named
@@ -137,7 +139,8 @@ class _Search:
     def _run(self, attempt: Callable[[dict[str, Any]], None]) -> None:
         hypothesis_test = given(example=self.strategy)(attempt)
         profile = settings(PROFILE, max_examples=self.max_examples)
-        seed(zlib.crc32(self.key.encode()))(profile(hypothesis_test))()
+        with _no_local_constants():
+            seed(zlib.crc32(self.key.encode()))(profile(hypothesis_test))()
 
     def examples(self) -> list[dict[str, Any]]:
         """The examples hypothesis generates when every one passes, in order (drawn once per process)."""
@@ -170,6 +173,24 @@ class _Search:
         except (_Stop, Exception):  # the failure hypothesis re-raises (or a Flaky one) is already in ``found``
             pass
         return found[-1] if found else None
+
+
+@contextlib.contextmanager
+def _no_local_constants() -> Iterator[None]:
+    """Hypothesis sometimes draws constants found in the source of "local" modules (any module
+    outside site-packages), caching them in ./.hypothesis: the examples would then depend on
+    what is installed where and imported when. Without them they depend only on the key.
+    (A private hook of the exactly pinned hypothesis version.)"""
+    saved = providers._get_local_constants
+    providers._get_local_constants = _NO_CONSTANTS
+    try:
+        yield
+    finally:
+        providers._get_local_constants = saved
+
+
+def _NO_CONSTANTS() -> providers.Constants:  # noqa: N802 - stands in for hypothesis's function
+    return providers.Constants()
 
 
 def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any], title: str) -> Outcome | None:
