@@ -187,3 +187,11 @@ def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None
     first = student.call("L_model_backward", AL, Y, caches)
     check_equal(before, (AL, caches, Y), where="L_model_backward modified its arguments in place: (AL, caches, Y)")
     check_equal(first, student.call("L_model_backward", AL, Y, caches), where="the second call of L_model_backward")
+
+
+@VISIBLE.property("update_parameters", "leaves grads unchanged (only parameters may be updated in place)",
+                  given=update_inputs(), weight=0.5, max_examples=3)
+def _(student: RecordingStudent, parameters: Params, grads: Params, learning_rate: float) -> None:
+    before = copy.deepcopy(grads)
+    student.call("update_parameters", parameters, grads, learning_rate)
+    check_equal(before, grads, where="update_parameters modified grads in place: grads")
