@@ -7,20 +7,18 @@ function is called with the inputs in the order of ``given`` (positional argumen
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from hypothesis import strategies as st
 
 from dnn_checks import expected
 from dnn_checks.compare import RTOL, Failed, check_close, check_equal, check_float, check_shape
 from dnn_checks.gradcheck import GradcheckResult
 from dnn_checks.registry import Registry
-from dnn_checks.runner import EXPECTED, RecordingStudent
+from dnn_checks.runner import EXPECTED, Given, RecordingStudent
 from dnn_checks.values import describe
 
-Inputs = Mapping[str, st.SearchStrategy]
 
 
 def stored_values(registry: Registry, function: str, *, weight: float = 1.0, rtol: float = RTOL) -> None:
@@ -32,7 +30,7 @@ def stored_values(registry: Registry, function: str, *, weight: float = 1.0, rto
         check_close(answer, student.call(function, *case.values()), where=f"the result of {function}", rtol=rtol)
 
 
-def leaves_inputs_unchanged(registry: Registry, function: str, given: Inputs, *, weight: float = 0.5) -> None:
+def leaves_inputs_unchanged(registry: Registry, function: str, given: Given, *, weight: float = 0.5) -> None:
     """"leaves its arguments unchanged": no argument is modified in place."""
     @registry.property(function, "leaves its arguments unchanged", given=given, weight=weight, max_examples=3)
     def _(student: RecordingStudent, **inputs: Any) -> None:
@@ -42,7 +40,7 @@ def leaves_inputs_unchanged(registry: Registry, function: str, given: Inputs, *,
             check_equal(value, inputs[name], where=f"{function} modified its argument {name} in place: {name}")
 
 
-def same_result_twice(registry: Registry, function: str, given: Inputs, *, weight: float = 0.5) -> None:
+def same_result_twice(registry: Registry, function: str, given: Given, *, weight: float = 0.5) -> None:
     """"gives the same result when called twice": nothing it uses changes between calls."""
     @registry.property(function, "gives the same result when called twice", given=given, weight=weight,
                        max_examples=3)
@@ -51,7 +49,7 @@ def same_result_twice(registry: Registry, function: str, given: Inputs, *, weigh
         check_equal(first, student.call(function, *inputs.values()), where=f"the second call of {function}")
 
 
-def zero_upstream(registry: Registry, function: str, given: Inputs, upstream: str, *, weight: float = 0.5) -> None:
+def zero_upstream(registry: Registry, function: str, given: Given, upstream: str, *, weight: float = 0.5) -> None:
     """"a zero upstream gradient gives zero gradients": ``upstream`` set to zeros."""
     @registry.property(function, f"{upstream} = 0 gives zero gradients", given=given, weight=weight, max_examples=3)
     def _(student: RecordingStudent, **inputs: Any) -> None:

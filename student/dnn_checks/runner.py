@@ -4,8 +4,10 @@ A property is ``test(student, **example)``: it calls the student's functions thr
 ``student.call`` and raises :class:`~dnn_checks.compare.Failed` when the maths does not
 hold. The runner turns anything that goes wrong (a ``StudentFailure``, a ``Failed``, any
 exception while reading the result) into a failed :class:`Outcome` whose message starts
-with the smallest failing input that hypothesis found. A timeout or a crashed worker stops
-the search at once; a shrink stops after ``SHRINK_ATTEMPTS`` more examples.
+with the failing input, shrunk by hypothesis to the smallest when asked. The examples are
+drawn once per process (seeded by the property's key) and replayed for every student. A
+timeout or a crashed worker stops at once; a shrink stops after ``SHRINK_ATTEMPTS`` more
+examples or ``SHRINK_CALLS`` more calls.
 """
 
 from __future__ import annotations
