@@ -6,22 +6,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
+from dnn_checks.strategies import floats, matrices
 from numerical import assert_gradient
 from reference import batchnorm_backward, batchnorm_forward
-from strategies import arrays, dims, examples
+from strategies import bounded, examples, sides
 
 
 @st.composite
 def batchnorm_inputs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
-    n, m = draw(dims), draw(examples)
-    return draw(arrays((n, m))), draw(arrays((n, 1))), draw(arrays((n, 1))), draw(arrays((n, m)))
+    n, m = draw(sides), draw(examples)
+    return draw(bounded((n, m))), draw(bounded((n, 1))), draw(bounded((n, 1))), draw(bounded((n, m)))
 
 
 @pytest.mark.parametrize("mode", ["train", "test"])
 @given(inputs=batchnorm_inputs(), data=st.data())
 def test_batchnorm_backward_is_the_gradient_of_sum_dout_out(mode, inputs, data) -> None:
     Z, gamma, beta, dout = inputs
-    running = {"running_mean": data.draw(arrays(gamma.shape)), "running_var": data.draw(arrays(gamma.shape)) ** 2}
+    variances = matrices(gamma.shape, elements=floats(min_value=0.25, max_value=4.0))  # well-conditioned test mode
+    running = {"running_mean": data.draw(bounded(gamma.shape)), "running_var": data.draw(variances)}
     args = {"Z": Z, "gamma": gamma, "beta": beta}
 
     def out(**changed):
@@ -34,7 +36,7 @@ def test_batchnorm_backward_is_the_gradient_of_sum_dout_out(mode, inputs, data) 
         assert_gradient(analytic, f, args[name], f"d{name}")
 
 
-@given(Z=arrays((3, 7), bound=5.0), dout=arrays((3, 7)))
+@given(Z=bounded((3, 7), bound=5.0), dout=bounded((3, 7)))
 def test_train_output_is_standardized_and_dZ_sums_to_zero(Z, dout) -> None:
     Z = Z + np.arange(7.0)  # every row has some spread
     out, cache = batchnorm_forward(Z, np.ones((3, 1)), np.zeros((3, 1)), {"mode": "train"})

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from reference import compute_cost, compute_cost_with_regularization, compute_softmax_cost
-from strategies import arrays, labels, networks
+from dnn_checks.strategies import labels
+from strategies import bounded, networks
 
 
 def test_compute_cost_by_hand() -> None:
@@ -38,7 +39,7 @@ def test_compute_softmax_cost_by_hand() -> None:
 
 @given(parameters=networks(), m=st.integers(1, 6), lambd=st.floats(0.0, 5.0), data=st.data())
 def test_regularized_cost_adds_the_frobenius_norms(parameters, m, lambd, data) -> None:
-    AL = data.draw(arrays((1, m), bound=1.0)) * 0.49 + 0.5
+    AL = data.draw(bounded((1, m), bound=1.0)) * 0.49 + 0.5
     Y = data.draw(labels((1, m)))
     squares = sum(np.sum(W**2) for key, W in parameters.items() if key.startswith("W"))
     expected = compute_cost(AL, Y) + lambd / (2 * m) * squares

@@ -7,14 +7,15 @@ from hypothesis import strategies as st
 
 from numerical import hidden_zs_clear_of_kink
 from reference import L_model_backward, L_model_forward, dictionary_to_vector, gradient_check_n, parameter_keys, vector_to_dictionary
-from strategies import arrays, labels, networks
+from dnn_checks.strategies import labels
+from strategies import bounded, networks
 
 
 @st.composite
 def checked_problems(draw: st.DrawFn):
     parameters = draw(networks(max_depth=3))
     m = draw(st.integers(1, 5))
-    X = draw(arrays((parameters["W1"].shape[1], m), bound=1.0))
+    X = draw(bounded((parameters["W1"].shape[1], m), bound=1.0))
     Y = draw(labels((1, m)))
     AL, caches = L_model_forward(X, parameters)
     assume(hidden_zs_clear_of_kink(caches))

@@ -14,7 +14,7 @@ from reference import (
     initialize_parameters_xavier,
     initialize_parameters_zeros,
 )
-from strategies import layer_dims
+from dnn_checks.strategies import layer_dims
 
 FALSE_FAILURE = 1e-9
 SEEDED = [initialize_parameters_deep, initialize_parameters_he, initialize_parameters_random, initialize_parameters_xavier]
@@ -22,7 +22,7 @@ ALL = [*SEEDED, initialize_parameters_zeros]
 
 
 @pytest.mark.parametrize("initialize", ALL)
-@given(sizes=layer_dims(max_width=6, n_out=2))
+@given(sizes=layer_dims(max_units=6))
 def test_shapes_and_zero_biases(initialize, sizes) -> None:
     parameters = initialize(sizes)
     assert set(parameters) == {f"{p}{l}" for l in range(1, len(sizes)) for p in "Wb"}

@@ -22,16 +22,17 @@ from reference import (
     linear_backward,
     linear_forward,
 )
-from strategies import arrays, dims, examples, labels, networks, one_hot
+from dnn_checks.strategies import labels
+from strategies import bounded, examples, networks, one_hot, sides
 
 @st.composite
 def linear_inputs(draw: st.DrawFn) -> dict[str, np.ndarray]:
-    n, n_prev, m = draw(dims), draw(dims), draw(examples)
+    n, n_prev, m = draw(sides), draw(sides), draw(examples)
     return {
-        "A_prev": draw(arrays((n_prev, m))),
-        "W": draw(arrays((n, n_prev))),
-        "b": draw(arrays((n, 1))),
-        "dZ": draw(arrays((n, m))),
+        "A_prev": draw(bounded((n_prev, m))),
+        "W": draw(bounded((n, n_prev))),
+        "b": draw(bounded((n, 1))),
+        "dZ": draw(bounded((n, m))),
     }
 
 
@@ -70,7 +71,7 @@ def test_linear_activation_backward_is_the_gradient(activation, inputs) -> None:
 def binary_problems(draw: st.DrawFn, *, n_out: int = 1):
     parameters = draw(networks(n_out=n_out))
     m = draw(examples)
-    X = draw(arrays((parameters["W1"].shape[1], m), bound=1.0))
+    X = draw(bounded((parameters["W1"].shape[1], m), bound=1.0))
     Y = draw(one_hot(n_out, m) if n_out > 1 else labels((1, m)))
     return parameters, X, Y
 

@@ -20,11 +20,11 @@ from reference import (
     update_parameters_with_momentum,
     update_parameters_with_rmsprop,
 )
-from strategies import arrays, away_from_zero, networks
+from strategies import away_from_zero, bounded, networks
 
 
 def gradients_like(parameters: dict, data: st.DataObject, **bounds) -> dict:
-    strategy = away_from_zero if bounds else arrays
+    strategy = away_from_zero if bounds else bounded
     return {f"d{key}": data.draw(strategy(value.shape, **bounds)) for key, value in parameters.items()}
 
 

@@ -18,7 +18,8 @@ from reference import (
     dropout_forward,
     normalize_inputs,
 )
-from strategies import arrays, examples, labels, networks
+from dnn_checks.strategies import labels
+from strategies import bounded, examples, networks
 
 FALSE_FAILURE = 1e-9
 
@@ -26,7 +27,7 @@ FALSE_FAILURE = 1e-9
 @given(parameters=networks(), lambd=st.floats(0.0, 3.0), data=st.data())
 def test_regularized_backward_is_the_gradient_of_the_regularized_cost(parameters, lambd, data) -> None:
     m = data.draw(examples)
-    X = data.draw(arrays((parameters["W1"].shape[1], m), bound=1.0))
+    X = data.draw(bounded((parameters["W1"].shape[1], m), bound=1.0))
     Y = data.draw(labels((1, m)))
     AL, caches = L_model_forward(X, parameters)
     assume(hidden_zs_clear_of_kink(caches))
@@ -41,7 +42,7 @@ def test_regularized_backward_is_the_gradient_of_the_regularized_cost(parameters
 @given(parameters=networks(), lambd=st.floats(0.0, 3.0), data=st.data())
 def test_l2_adds_lambd_over_m_times_W_to_dW_only(parameters, lambd, data) -> None:
     m = data.draw(examples)
-    X = data.draw(arrays((parameters["W1"].shape[1], m), bound=1.0))
+    X = data.draw(bounded((parameters["W1"].shape[1], m), bound=1.0))
     Y = data.draw(labels((1, m)))
     AL, caches = L_model_forward(X, parameters)
     plain = L_model_backward(AL, Y, caches)
@@ -72,7 +73,7 @@ def test_dropout_uses_only_the_given_generator() -> None:
     assert_array_equal(first[1], second[1])
 
 
-@given(dA=arrays((3, 4)), mask=arrays((3, 4)), keep_prob=st.sampled_from([0.5, 0.7, 1.0]))
+@given(dA=bounded((3, 4)), mask=bounded((3, 4)), keep_prob=st.sampled_from([0.5, 0.7, 1.0]))
 def test_dropout_backward_is_the_gradient_of_dropout(dA, mask, keep_prob) -> None:
     D = mask > 0
     assert_array_equal(dropout_backward(dA, D, keep_prob), dA * D / keep_prob)
@@ -83,7 +84,7 @@ def test_dropout_backward_is_the_gradient_of_dropout(dA, mask, keep_prob) -> Non
     assert_gradient(dropout_backward(dA, D, keep_prob), f, A, "dropout_backward")
 
 
-@given(X_train=arrays((3, 8), bound=10.0), X_test=arrays((3, 5), bound=10.0))
+@given(X_train=bounded((3, 8), bound=10.0), X_test=bounded((3, 5), bound=10.0))
 def test_normalize_inputs_standardizes_rows_with_training_statistics(X_train, X_test) -> None:
     sigma = X_train.std(axis=1, keepdims=True)
     assume(np.all(sigma > 1e-3))
