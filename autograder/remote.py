@@ -185,17 +185,9 @@ class _Worker:
 
         _Dead on a crash, a timeout, a malformed frame or an unexpected reply.
         """
-        deadline, data = time.monotonic() + timeout, wire.frame(message)
+        data = wire.frame(message)
         try:
-            self.sock.sendall(data)
-            while True:
-                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                reply = wire.recv(self.sock)
-                if reply.get("op") in expect:
-                    return _checked(reply)
-                if reply.get("op") == "exited":
-                    raise EOFError(_ending(reply))
-                wire.send(self.sock, _callback(reply, callbacks))
+            return self._exchange(data, time.monotonic() + timeout, expect, callbacks)
         except TimeoutError:
             self.kill()
             raise _Dead(f"it ran for more than {timeout:g} s and was stopped", timeout=True) from None
@@ -206,6 +198,18 @@ class _Worker:
         except (wire.ProtocolError, KeyError, TypeError) as exc:
             self.kill()
             raise _Dead(f"the worker broke the protocol ({exc})") from None
+
+    def _exchange(self, data: bytes, deadline: float, expect: frozenset[str],
+                  callbacks: Mapping[str, Callable[..., Any]]) -> dict:
+        self.sock.sendall(data)
+        while True:
+            self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            reply = wire.recv(self.sock)
+            if reply.get("op") in expect:
+                return _checked(reply)
+            if reply.get("op") == "exited":
+                raise EOFError(_ending(reply))
+            wire.send(self.sock, _callback(reply, callbacks))
 
     def kill(self) -> None:
         """SIGKILL the child (pid 1 of its namespace: everything in it dies), free its resources."""
