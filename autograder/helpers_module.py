@@ -106,31 +106,31 @@ class _Collector:
     """Definitions in dependency order (dependencies first) and the third-party imports they need."""
 
     def __init__(self) -> None:
-        self.blocks: dict[tuple[str, str], str] = {}
-        self.visited: set[tuple[str, str]] = set()
+        self.blocks: dict[str, str] = {}
+        self.origins: dict[str, str] = {}
         self.imports: set[tuple[str | None, str, str]] = set()
 
     def add(self, module_name: str, name: str) -> None:
-        """Add ``module_name.name``, after everything it uses."""
+        """Add ``module_name.name``, after everything it uses; an imported name is followed to its source."""
         definitions, imports = _definitions(module_name), _imports(module_name)
-        if name in imports and name not in definitions:
-            return self._add_import(module_name, name)
-        node = definitions[name]
-        if (module_name, name) in self.visited:
-            return None
-        self.visited.add((module_name, name))
-        for used in sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - {name}):
-            if used in definitions or used in imports:
-                self.add(module_name, used)
-        self.blocks[(module_name, name)] = _segment(module_name, node)
-        return None
+        if name in definitions:
+            self._add_definition(module_name, name, definitions[name])
+        elif imports[name][0] is not None and imports[name][0].split(".")[0] in OWN_PACKAGES:
+            self.add(imports[name][0], imports[name][1])
+        else:
+            self.imports.add(imports[name])
 
-    def _add_import(self, module_name: str, name: str) -> None:
-        origin, imported, local = _imports(module_name)[name]
-        if origin is not None and origin.split(".")[0] in OWN_PACKAGES:
-            return self.add(origin, imported)
-        self.imports.add((origin, imported, local))
-        return None
+    def _add_definition(self, module_name: str, name: str, node: ast.stmt) -> None:
+        if self.origins.setdefault(name, module_name) != module_name:
+            raise ValueError(f"{name} is defined in both {self.origins[name]} and {module_name}")
+        if name in self.blocks:
+            return
+        self.blocks[name] = ""  # visited; filled in below, once its dependencies are in
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - {name}
+        for other in sorted(used & (_definitions(module_name).keys() | _imports(module_name).keys())):
+            self.add(module_name, other)
+        del self.blocks[name]
+        self.blocks[name] = _segment(module_name, node)
 
 
 def _segment(module_name: str, node: ast.stmt) -> str:
@@ -157,7 +157,7 @@ def render(assignment: str) -> str:
     for item in helper_names(assignment):
         module_name, name = item.split(":")
         collector.add(module_name, name)
-    leaked = sorted({name for _, name in collector.blocks} & set(taught_from(assignment)))
+    leaked = sorted(collector.blocks.keys() & set(taught_from(assignment)))
     if leaked:
         raise ValueError(f"dnn_helpers.py of {assignment} would define what it or a later "
                          f"assignment teaches: {leaked}")
