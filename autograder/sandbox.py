@@ -77,9 +77,11 @@ def _probe(as_root: bool) -> str | None:
 def runtime_files() -> dict[str, bytes]:
     """The files the worker runs from: relative path -> contents."""
     here = Path(__file__).parent
-    values = Path(importlib.util.find_spec("dnn_checks.values").origin)
-    return {"worker.py": (here / "worker.py").read_bytes(), "wire.py": (here / "wire.py").read_bytes(),
-            "dnn_checks/__init__.py": b"", "dnn_checks/values.py": values.read_bytes()}
+    # The whole student package: the notebooks' locked cells import it (`from dnn_checks import run_checks`).
+    package = Path(importlib.util.find_spec("dnn_checks").origin).parent
+    student = {f"dnn_checks/{p.relative_to(package)}": p.read_bytes() for p in sorted(package.rglob("*"))
+               if p.is_file() and "__pycache__" not in p.parts}
+    return {"worker.py": (here / "worker.py").read_bytes(), "wire.py": (here / "wire.py").read_bytes(), **student}
 
 
 def write_runtime(directory: Path) -> None:
@@ -87,7 +89,7 @@ def write_runtime(directory: Path) -> None:
     directory.chmod(0o755)
     for name, data in runtime_files().items():
         path = directory / name
-        path.parent.mkdir(mode=0o755, exist_ok=True)
+        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         path.write_bytes(data)
         path.chmod(0o644)
 
