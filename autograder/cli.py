@@ -23,9 +23,9 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
     grade = subparsers.add_parser("grade", help="grade the submissions of an assignment",
                                   description="Grade submitted/<student>/ASSIGNMENT/ into the gradebook.")
     grade.add_argument("assignment", metavar="ASSIGNMENT")
-    grade.add_argument("--student", action="append", default=[], metavar="ID",
-                       help="grade only this student (repeat for several)")
-    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+    grade.add_argument("--student", action="extend", nargs="+", default=[], metavar="ID",
+                       help="grade only these students")
+    grade.add_argument("--jobs", type=_positive, default=None, metavar="N",
                        help="grading processes (default: the number of cores)")
     grade.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the grades as JSON")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
@@ -36,6 +36,13 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
     grade.add_argument("--dask", default=None, metavar="ADDRESS",
                        help="spread the submissions over the Dask cluster at ADDRESS")
     grade.set_defaults(func=run_grade)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def run_grade(args: argparse.Namespace) -> int:

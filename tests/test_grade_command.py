@@ -18,6 +18,7 @@ from autograder import store
 from autograder.batch import grade_assignment
 from autograder.course import CourseError
 from autograder.sandbox import check_available
+from autograder.submission import read_source
 
 UNAVAILABLE = check_available()
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow,
@@ -179,5 +180,7 @@ def test_real_course_source_earns_full_marks_and_release_zero(assignment: str, t
     run = autograder("grade", assignment, "--json", tmp_path / "grades.json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     students = read_json(tmp_path / "grades.json")["students"]
-    assert students["source"]["score"] == students["source"]["max_score"] > 0, students["source"]
+    autograded = sum(c.points for c in read_source(tmp_path / "source" / assignment / f"{assignment}.ipynb").graded()
+                     if c.role == "test")
+    assert students["source"]["score"] == autograded > 0, students["source"]
     assert students["release"]["score"] == 0.0 and students["release"]["error"] is None

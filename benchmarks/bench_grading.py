@@ -1,0 +1,103 @@
+"""Grade a generated class with `autograder grade` and with `nbgrader autograde`, on this machine, in one run.
+
+    python benchmarks/bench_grading.py [--assignment a1_deep_network] [--students 100]
+                                       [--nbgrader-students 10] [--jobs N]
+
+The class is made from the course's own notebooks (``autograder.sample_class``): half the
+students correct, half with common mistakes. `autograder grade` grades all of them;
+`nbgrader autograde`, which runs every cell of every notebook as a TA using it would (the
+training and plotting cells included), grades the first ``--nbgrader-students`` of them
+(it grades one notebook after another, so its rate does not depend on the class size).
+Reported: notebooks per second of each, their ratio, seconds per notebook, and whether
+the two give the same score to every cell of the students both graded.
+Targets: at least 10x faster than nbgrader autograde, the same grades, under 1 s per notebook on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.gradebook import open_gradebook
+from autograder.sample_class import make_class, submit_class
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def course_copy(root: Path, assignment: str) -> Path:
+    """A course holding only the assignment's source and release and the course config."""
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / assignment, root / folder / assignment)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    return root
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    """Wall-clock seconds of ``command`` (which must succeed)."""
+    began = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=_env())
+    return time.perf_counter() - began
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def nbgrader_scores(root: Path, assignment: str, notebook: str, students: list[str]) -> dict[str, dict[str, float]]:
+    """Per-cell auto scores that nbgrader autograde recorded."""
+    with open_gradebook(root) as gb:
+        return {s: {g.name: g.auto_score for g in gb.find_submission_notebook(notebook, assignment, s).grades
+                    if g.auto_score is not None and g.cell_type == "code"} for s in students}
+
+
+def our_scores(path: Path, notebook: str, students: list[str]) -> dict[str, dict[str, float]]:
+    data = json.loads(path.read_text())["students"]
+    return {s: {gid: c["score"] for gid, c in data[s]["notebooks"][notebook]["cells"].items()
+                if "graded by hand" not in c["feedback"]} for s in students}
+
+
+def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict[str, object]:
+    notebook = assignment
+    students = make_class(REPO / "source" / assignment / f"{notebook}.ipynb",
+                          REPO / "release" / assignment / f"{notebook}.ipynb", size=size)
+    ours, theirs = course_copy(work / "ours", assignment), course_copy(work / "nbgrader", assignment)
+    submit_class(ours, assignment, students, notebook=notebook)
+    submit_class(theirs, assignment, students[:nb_size], notebook=notebook)
+    ours_s = timed([str(BIN / "autograder"), "grade", assignment, "--jobs", str(jobs),
+                    "--json", str(ours / "grades.json")], ours)
+    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=theirs,
+                   check=True, capture_output=True, env=_env())
+    theirs_s = timed([str(BIN / "nbgrader"), "autograde", assignment, "--force"], theirs)
+    names = [s.name for s in students[:nb_size]]
+    mine, nbg = our_scores(ours / "grades.json", notebook, names), nbgrader_scores(theirs, assignment, notebook, names)
+    differ = {s: {g: (mine[s].get(g), nbg[s].get(g)) for g in set(mine[s]) | set(nbg[s])
+                  if mine[s].get(g) != nbg[s].get(g)} for s in names}
+    return {"assignment": assignment, "students": size, "jobs": jobs, "autograder_seconds": ours_s,
+            "autograder_notebooks_per_second": size / ours_s, "autograder_seconds_per_notebook": ours_s / size,
+            "nbgrader_students": nb_size, "nbgrader_seconds": theirs_s,
+            "nbgrader_notebooks_per_second": nb_size / theirs_s, "speedup": (size / ours_s) / (nb_size / theirs_s),
+            "same_grades": not any(differ.values()), "differences": {s: d for s, d in differ.items() if d}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="a1_deep_network")
+    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--nbgrader-students", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as work:
+        result = run(args.assignment, args.students, min(args.nbgrader_students, args.students), args.jobs, Path(work))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
