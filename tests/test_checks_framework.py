@@ -156,8 +156,13 @@ def test_a_timeout_stops_the_check_without_more_calls():
 
 
 def test_stored_expected_values_are_up_to_date_with_the_reference():
-    stored = json.loads(expected_writer.FILE.read_text(encoding="utf-8"))
-    assert stored == json.loads(expected_writer.dumps(expected_writer.build(expected_writer.PART_A)))
+    """Equal up to round-off (another BLAS may differ in the last bits): regenerate with python -m autograder.expected."""
+    def decoded(text: str) -> dict:
+        return {function: [{key: expected.decode(value) for key, value in case.items()} for case in cases]
+                for function, cases in json.loads(text).items()}
+    stored = decoded(expected_writer.FILE.read_text(encoding="utf-8"))
+    today = decoded(expected_writer.dumps(expected_writer.build(expected_writer.PART_A)))
+    assert mismatch(today, stored, where="part_a.json", rtol=1e-12) is None
     assert set(expected_writer.PART_A) <= set(expected.functions())
 
 
