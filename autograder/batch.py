@@ -144,7 +144,14 @@ def summary(batch: Batch) -> Table:
         table.add_column(column, justify="right" if column in ("score", "max", "seconds") else "left")
     for o in batch.outcomes:
         table.add_row(o.student, f"{o.result['score']:g}", f"{o.result['max_score']:g}", o.status,
-                      f"{o.seconds:.1f}" if o.status == "graded" else "", o.result["error"] or "")
+                      f"{o.seconds:.1f}" if o.status == "graded" else "", _note(o.result))
     counts = {status: sum(o.status == status for o in batch.outcomes) for status in ("graded", "unchanged", "failed")}
     table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
     return table
+
+
+def _note(result: dict[str, Any]) -> str:
+    """Why a submission could not be graded as a whole, and the extra notebooks it holds (ignored)."""
+    extra = result.get("extra_notebooks") or []
+    ignored = f"ignored: {', '.join(n + '.ipynb' for n in extra)}" if extra else ""
+    return "; ".join(filter(None, [result["error"], ignored]))

@@ -4,7 +4,8 @@ This module imports nothing at its top but the standard library: a grading proce
 its :class:`~autograder.remote.WorkerFactory` first, and only then imports the grading
 pipeline (the checks, the hidden checks and the reference come in with the test cells).
 It serves a local process pool and Dask workers alike; a lock makes sure one process grades
-one submission at a time (a test cell captures the process's stdout).
+one submission at a time (a test cell captures the process's stdout). When the sandbox
+cannot start, every task says why instead of grading.
 """
 
 from __future__ import annotations
@@ -14,22 +15,29 @@ import time
 from typing import Any
 
 _factory: Any = None
+_startup_error: str | None = None
 _lock = threading.Lock()
 
 
 def start(insecure: bool) -> None:
     """Start this process's fork server (once), before anything secret is imported."""
-    global _factory
-    if _factory is None:
+    global _factory, _startup_error
+    if _factory is not None or _startup_error is not None:
+        return
+    try:
         from autograder.remote import WorkerFactory
 
         _factory = WorkerFactory(insecure=insecure)
+    except Exception as exc:  # noqa: BLE001 - reported by every task of this process
+        _startup_error = f"{type(exc).__name__}: {exc}"
 
 
 def grade_task(task: dict[str, Any]) -> dict[str, Any]:
     """Grade ``task`` (``{"root", "assignment", "student", "insecure"}``); JSON-able values come back."""
     with _lock:
         start(task["insecure"])
+        if _startup_error is not None:
+            return {"student": task["student"], "failure": f"the sandbox did not start: {_startup_error}"}
         from autograder.grading import grade_student
 
         began = time.perf_counter()

@@ -43,7 +43,7 @@ def course_copy(root: Path, assignment: str) -> Path:
 def timed(command: list[str], cwd: Path) -> float:
     """Wall-clock seconds of ``command`` (which must succeed)."""
     began = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=_env())
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
     return time.perf_counter() - began
 
 
