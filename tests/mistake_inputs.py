@@ -69,7 +69,8 @@ def _cases() -> dict[str, list[CaseCall]]:
     small_grads = reference.L_model_backward(*reference.L_model_forward(Xs, small)[:1], Ys,
                                              reference.L_model_forward(Xs, small)[1])
     wrong_grads = {k: v * 1.3 + 0.01 for k, v in small_grads.items()}
-    dZ, A_prev, W, b = _rng(4).normal(0, 1, (4, 7)), _rng(5).normal(0, 1, (5, 7)), _rng(6).normal(0, 1, (4, 5)), _rng(8).normal(0, 1, (4, 1))
+    dZ, A_prev = _rng(4).normal(0, 1, (4, 7)), _rng(5).normal(0, 1, (5, 7))
+    W, b = _rng(6).normal(0, 1, (4, 5)), _rng(8).normal(0, 1, (4, 1))
     dims = [300, 50, 40, 20]
     linear_cache = reference.LinearCache(A_prev, W, b)
     v, s = _state(params, 10), _state(params, 11, square=True)
@@ -77,7 +78,8 @@ def _cases() -> dict[str, list[CaseCall]]:
     running = {"running_mean": _rng(12).normal(0, 1, (4, 1)), "running_var": _rng(13).random((4, 1)) + 0.5}
     return {
         **{f: [Call(_Z())] for f in ("sigmoid", "relu", "tanh", "softmax")},
-        **{f: [Call(_rng(3).normal(0, 1, (4, 6)), _Z())] for f in ("sigmoid_backward", "relu_backward", "tanh_backward")},
+        **{f: [Call(_rng(3).normal(0, 1, (4, 6)), _Z())]
+           for f in ("sigmoid_backward", "relu_backward", "tanh_backward")},
         **{f: [Call(dims, 3)] for f in ("initialize_parameters_he", "initialize_parameters_deep",
                                         "initialize_parameters_random", "initialize_parameters_xavier")},
         "initialize_parameters_zeros": [Call(dims)],

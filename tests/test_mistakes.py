@@ -12,7 +12,7 @@ from autograder.mistakes import CATALOG, Mistake, diagnose, mistakes_of
 from autograder.mistakes import _FAILED as FAILED
 from autograder.mistakes import _run as run_quietly
 from autograder.mistakes import same
-from autograder.mistakes._catalog import FINGERPRINT_RTOL, Call
+from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call
 from autograder.hidden import HIDDEN
 from autograder.mistakes import explain
 from dnn_checks.contract import CALLS, POINTS
@@ -25,8 +25,9 @@ def _differs(mistake: Mistake, call: Call) -> bool:
     wrong, right = run_quietly(call, mistake.wrong), run_quietly(call, getattr(reference, mistake.function))
     assert wrong is not FAILED, f"{mistake.id} cannot run on this input"
     if mistake.fingerprint is None:
-        return not same(wrong, right)
-    return not same(*(mistake.fingerprint(call.args, call.kwargs, out) for out in (wrong, right)), rtol=FINGERPRINT_RTOL)
+        return not same(wrong, right, rtol=RTOL_OF.get(mistake.function, RTOL))
+    fingerprints = (mistake.fingerprint(call.args, call.kwargs, out) for out in (wrong, right))
+    return not same(*fingerprints, rtol=FINGERPRINT_RTOL)
 
 
 def test_ids_are_unique_and_messages_say_something() -> None:
@@ -85,8 +86,9 @@ def _graded(mistake: Mistake) -> tuple[bool, bool]:
     return result.points < result.max_points - 1e-9, named
 
 
-#: Measured: 100% of the catalog is killed; the diagnosis names the mistake for the share below (or more).
-DIAGNOSIS_ACCURACY = 0.0
+#: Measured: every mistake is killed and named (264 of 264); asserted just below, so that one
+#: new mistake whose diagnosis is ambiguous does not fail the suite while a regression does.
+DIAGNOSIS_ACCURACY = 0.99
 
 
 @pytest.mark.slow
@@ -97,11 +99,12 @@ def test_every_mistake_loses_points_on_its_hidden_check(mistake: Mistake) -> Non
 
 
 @pytest.mark.slow
-def test_kill_rate_and_diagnosis_accuracy() -> None:
+def test_kill_rate_and_diagnosis_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
     graded = {m: _graded(m) for m in CATALOG}
     kill_rate = sum(killed for killed, _ in graded.values()) / len(graded)
     accuracy = sum(named for _, named in graded.values()) / len(graded)
     missed = sorted(m.id for m, (_, named) in graded.items() if not named)
-    print(f"\nkill rate {kill_rate:.1%} of {len(graded)}; diagnosis accuracy {accuracy:.1%}; not named: {missed}")
+    with capsys.disabled():
+        print(f"\nkill rate {kill_rate:.1%} of {len(graded)}; diagnosis accuracy {accuracy:.1%}; not named: {missed}")
     assert kill_rate == 1.0
     assert accuracy >= DIAGNOSIS_ACCURACY

@@ -10,7 +10,7 @@ student's output on that same input::
 ``call`` is a :class:`Call` (the arguments, deep-copied for every run) or any callable
 ``call(implementation) -> output`` that runs an implementation on the failing input and returns
 what the check compared (for ``batchnorm_forward``: ``(out, bn_param after the call)``). A
-mistake matches when its output equals the student's within ``RTOL`` and differs from the
+mistake matches when its output equals the student's within ``RTOL`` (``RTOL_OF``) and differs from the
 reference's (on inputs where a mistake is harmless, it is never named). Mistakes of functions
 that draw random numbers carry a ``fingerprint(args, kwargs, output)`` (the statistics the
 mistake changes: the scale of He's weights, the kept fraction of a dropout mask, the sizes of
@@ -37,7 +37,7 @@ from autograder.mistakes import (
     regularization,
     scaling,
 )
-from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, Call, Mistake, same
+from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call, Mistake, same
 from dnn_checks.values import UnsupportedValue, to_base
 
 __all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "diagnose", "explain", "mistakes_of", "same"]
@@ -89,7 +89,8 @@ def _explains(mistake: Mistake, call: Call | Callable[[Callable[..., Any]], Any]
     if wrong is _FAILED:
         return False
     if mistake.fingerprint is None:
-        return same(student, wrong) and not same(wrong, expected)
+        rtol = RTOL_OF.get(mistake.function, RTOL)
+        return same(student, wrong, rtol=rtol) and not same(wrong, expected, rtol=rtol)
     if not isinstance(call, Call):
         raise TypeError(f"diagnosing {mistake.function} needs its input: pass a Call")
     fingerprints = [_fingerprint(mistake, call, output) for output in (student, wrong, expected)]

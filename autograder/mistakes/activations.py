@@ -52,7 +52,8 @@ def relu_cache_is_A(Z: Array) -> tuple[Array, Array]:
     return A, A.copy()
 
 
-@mistake("relu", message="your relu keeps the negative values and zeroes the positive ones (np.minimum instead of np.maximum)")
+@mistake("relu", message="your relu keeps the negative values and zeroes the positive ones (np.minimum "
+                         "instead of np.maximum)")
 def relu_minimum(Z: Array) -> tuple[Array, Array]:
     return np.minimum(Z, 0), Z
 
@@ -72,13 +73,15 @@ def tanh_is_sigmoid(Z: Array) -> tuple[Array, Array]:
     return _s(Z), Z
 
 
-@mistake("softmax", message="your softmax normalizes each row (axis=1): it must normalize each column (axis=0), one example per column")
+@mistake("softmax", message="your softmax normalizes each row (axis=1): it must normalize each column "
+                            "(axis=0), one example per column")
 def softmax_rows(Z: Array) -> tuple[Array, Array]:
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True), Z
 
 
-@mistake("softmax", message="your softmax divides by the sum over the whole matrix: sum over each column (axis=0, keepdims=True)")
+@mistake("softmax", message="your softmax divides by the sum over the whole matrix: sum over each column "
+                            "(axis=0, keepdims=True)")
 def softmax_global_sum(Z: Array) -> tuple[Array, Array]:
     e = np.exp(Z - Z.max(axis=0, keepdims=True))
     return e / e.sum(), Z
@@ -103,12 +106,14 @@ def softmax_cache_is_A(Z: Array) -> tuple[Array, Array]:
     return A, A.copy()
 
 
-@mistake("sigmoid_backward", message="your dZ is dA * s: you forgot the factor (1 - s) of the sigmoid's derivative s * (1 - s)")
+@mistake("sigmoid_backward", message="your dZ is dA * s: you forgot the factor (1 - s) of the sigmoid's "
+                                     "derivative s * (1 - s)")
 def sigmoid_backward_missing_one_minus_s(dA: Array, cache: Array) -> Array:
     return dA * _s(cache)
 
 
-@mistake("sigmoid_backward", message="your dZ is dA * (1 - s): you forgot the factor s of the sigmoid's derivative s * (1 - s)")
+@mistake("sigmoid_backward", message="your dZ is dA * (1 - s): you forgot the factor s of the sigmoid's "
+                                     "derivative s * (1 - s)")
 def sigmoid_backward_missing_s(dA: Array, cache: Array) -> Array:
     return dA * (1 - _s(cache))
 
@@ -119,7 +124,8 @@ def sigmoid_backward_without_dA(dA: Array, cache: Array) -> Array:
     return s * (1 - s)
 
 
-@mistake("sigmoid_backward", message="your dZ is dA * Z * (1 - Z): the cache is Z, not A, so compute s = sigmoid(Z) first")
+@mistake("sigmoid_backward", message="your dZ is dA * Z * (1 - Z): the cache is Z, not A, so compute s = "
+                                     "sigmoid(Z) first")
 def sigmoid_backward_cache_as_A(dA: Array, cache: Array) -> Array:
     return dA * cache * (1 - cache)
 
@@ -130,7 +136,8 @@ def sigmoid_backward_one_plus_s(dA: Array, cache: Array) -> Array:
     return dA * s * (1 + s)
 
 
-@mistake("relu_backward", message="your dZ is dA where Z = 0: the gradient is 0 wherever Z <= 0 (you masked only Z < 0)")
+@mistake("relu_backward", message="your dZ is dA where Z = 0: the gradient is 0 wherever Z <= 0 (you masked "
+                                  "only Z < 0)")
 def relu_backward_mask_only_negative(dA: Array, cache: Array) -> Array:
     return np.where(cache < 0, 0.0, dA)
 

@@ -26,7 +26,8 @@ class Deviation(NamedTuple):
     out: str = "gamma * Z_hat + beta"
 
 
-NORMALIZE = {"sqrt(var + eps)": lambda var, eps: np.sqrt(var + eps), "sqrt(var) + eps": lambda var, eps: np.sqrt(var) + eps,
+NORMALIZE = {"sqrt(var + eps)": lambda var, eps: np.sqrt(var + eps),
+             "sqrt(var) + eps": lambda var, eps: np.sqrt(var) + eps,
              "var + eps": lambda var, eps: var + eps, "sqrt(var)": lambda var, eps: np.sqrt(var)}
 RUNNING = {"momentum * running + (1 - momentum) * batch": lambda r, x, mom: mom * r + (1 - mom) * x,
            "(1 - momentum) * running + momentum * batch": lambda r, x, mom: (1 - mom) * r + mom * x}
@@ -34,7 +35,8 @@ OUT = {"gamma * Z_hat + beta": lambda g, zh, b: g * zh + b, "gamma * Z_hat": lam
        "beta * Z_hat + gamma": lambda g, zh, b: b * zh + g}
 
 
-def _forward(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any], how: Deviation) -> tuple[Array, BatchNormCache]:
+def _forward(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any],
+             how: Deviation) -> tuple[Array, BatchNormCache]:
     eps, momentum = bn_param.get("eps", how.eps), bn_param.get("momentum", how.momentum)
     zeros = np.zeros((Z.shape[0], 1))
     running_mean, running_var = bn_param.get("running_mean", zeros), bn_param.get("running_var", zeros)

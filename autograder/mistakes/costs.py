@@ -58,7 +58,8 @@ def cost_log10(AL: Array, Y: Array) -> float:
     return float(-np.sum(Y * np.log10(AL) + (1 - Y) * np.log10(1 - AL)) / Y.shape[1])
 
 
-@mistake("compute_cost", message="your cost divides by the number of rows of Y: m is the number of examples, Y.shape[1]")
+@mistake("compute_cost", message="your cost divides by the number of rows of Y: m is the number of "
+                                 "examples, Y.shape[1]")
 def cost_m_from_rows(AL: Array, Y: Array) -> float:
     return float(-np.sum(_log_terms(AL, Y)) / Y.shape[0])
 
@@ -75,7 +76,8 @@ def l2_lambd_over_m(AL: Array, Y: Array, parameters: Params, lambd: float) -> fl
     return compute_cost(AL, Y) + lambd / Y.shape[1] * _squares(parameters)
 
 
-@mistake("compute_cost_with_regularization", message="your L2 term is lambd / 2 * sum ||W||^2: you forgot to divide by m")
+@mistake("compute_cost_with_regularization", message="your L2 term is lambd / 2 * sum ||W||^2: you forgot "
+                                                     "to divide by m")
 def l2_without_m(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
     return compute_cost(AL, Y) + lambd / 2 * _squares(parameters)
 
@@ -100,12 +102,14 @@ def l2_norm_not_squared(AL: Array, Y: Array, parameters: Params, lambd: float) -
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * float(norms)
 
 
-@mistake("compute_cost_with_regularization", message="your L2 term includes the biases: only the weights W are penalized")
+@mistake("compute_cost_with_regularization", message="your L2 term includes the biases: only the weights W "
+                                                     "are penalized")
 def l2_includes_biases(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(parameters, keys="Wb")
 
 
-@mistake("compute_cost_with_regularization", message="your L2 term penalizes only W1: sum the squares of every layer's W")
+@mistake("compute_cost_with_regularization", message="your L2 term penalizes only W1: sum the squares of "
+                                                     "every layer's W")
 def l2_first_layer_only(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * float(np.sum(np.square(parameters["W1"])))
 

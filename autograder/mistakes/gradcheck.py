@@ -51,7 +51,8 @@ def _check(parameters: Params, gradients: Params, X: Array, Y: Array, epsilon: f
 VARIANTS = {
     "forward_differences": ("forward", "your numerical gradient uses forward differences (J(theta + eps) - J(theta)) / "
                             "eps: use central differences, (J(theta + eps) - J(theta - eps)) / (2 eps)", "lecture"),
-    "backward_differences": ("backward", "your numerical gradient uses backward differences (J(theta) - J(theta - eps)) "
+    "backward_differences": ("backward", "your numerical gradient uses backward differences (J(theta) - "
+                                         "J(theta - eps)) "
                              "/ eps: use central differences, (J(theta + eps) - J(theta - eps)) / (2 eps)", "lecture"),
     "without_the_2": ("no 2", "your numerical gradient divides by epsilon: central differences divide by 2 * epsilon",
                       "lecture"),

@@ -113,7 +113,8 @@ def forward_caches_reversed(X: Array, parameters: Params) -> tuple[Array, Caches
     return AL, caches[::-1]
 
 
-@mistake("L_model_forward", message="your caches miss the output layer's cache: there must be one cache per layer, L in all")
+@mistake("L_model_forward", message="your caches miss the output layer's cache: there must be one cache per "
+                                    "layer, L in all")
 def forward_last_cache_missing(X: Array, parameters: Params) -> tuple[Array, Caches]:
     AL, caches = _forward(X, parameters, {"hidden": "relu", "output": "sigmoid"})
     return AL, caches[:-1]
@@ -173,7 +174,8 @@ def dA_prev_divided_by_m(dZ: Array, cache: LinearCache) -> Grads:
     return W.T @ dZ / m, dZ @ A_prev.T / m, np.sum(dZ, axis=1, keepdims=True) / m
 
 
-@mistake("linear_backward", message="your m is the number of rows of A_prev: m is the number of examples, A_prev.shape[1]")
+@mistake("linear_backward", message="your m is the number of rows of A_prev: m is the number of examples, "
+                                    "A_prev.shape[1]")
 def m_from_rows(dZ: Array, cache: LinearCache) -> Grads:
     A_prev, W, _ = _linear_cache(cache)
     m = A_prev.shape[0]
@@ -238,7 +240,8 @@ def _model_backward(dAL: Array, caches: Caches, output: str = "sigmoid", hidden:
     grads: Params = {}
     dA, L = dAL, len(caches)
     for l in range(L, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1], output if l == L else hidden)
+        activation = output if l == L else hidden
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1], activation)
         grads[f"dA{l - 1 + shift}"] = dA
     return grads
 
@@ -260,7 +263,8 @@ def dAL_is_AL_minus_Y(AL: Array, Y: Array, caches: Caches) -> Params:
     return _model_backward(AL - Y, caches)
 
 
-@mistake("L_model_backward", message="your dAL is divided by m: in the course's convention dAL = -(Y / AL - (1 - Y) / (1 - AL)), "
+@mistake("L_model_backward", message="your dAL is divided by m: in the course's convention dAL = -(Y / AL - "
+                                     "(1 - Y) / (1 - AL)), "
                                      "the 1/m enters only dW and db")
 def dAL_divided_by_m(AL: Array, Y: Array, caches: Caches) -> Params:
     return _model_backward(_dAL(AL, Y) / Y.shape[1], caches)

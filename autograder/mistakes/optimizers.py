@@ -21,7 +21,8 @@ def batches_fingerprint(args: tuple, kwargs: dict, output: Any) -> dict[str, Any
     Y_cols = [np.asarray(by)[:, k] for _, by in output for k in range(np.shape(by)[1])]
     return {"shapes": tuple((ints(np.shape(bx)), ints(np.shape(by))) for bx, by in output),
             "permutation": sorted(order) == list(range(X.shape[1])),
-            "paired": len(Y_cols) == len(order) and all(j >= 0 and np.array_equal(y, Y[:, j]) for j, y in zip(order, Y_cols)),
+            "paired": len(Y_cols) == len(order)
+            and all(j >= 0 and np.array_equal(y, Y[:, j]) for j, y in zip(order, Y_cols)),
             "shuffled": order != list(range(X.shape[1]))}
 
 
@@ -48,7 +49,8 @@ def gd_without_learning_rate(parameters: Params, grads: Params, learning_rate: f
 
 @mistake(*GD, message="your update leaves the biases unchanged: b = b - learning_rate * db too")
 def gd_only_weights(parameters: Params, grads: Params, learning_rate: float) -> Params:
-    return {name: p - learning_rate * grads[f"d{name}"] if name[0] == "W" else p.copy() for name, p in parameters.items()}
+    return {name: p - learning_rate * grads[f"d{name}"] if name[0] == "W" else p.copy()
+            for name, p in parameters.items()}
 
 
 @mistake(*GD, message="your update skips the last layer: parameters holds L layers, L = len(parameters) // 2, "
@@ -67,7 +69,8 @@ def _state(parameters: Params, *, key: str = "d{}", fill: str = "zeros", skip_la
     """{key.format(name): fill} with fill "zeros", "ones", "flat" (zeros of shape (n,)) or "copy" of the parameter."""
     L = _layers(parameters)
     fills = {"zeros": np.zeros_like, "ones": np.ones_like, "copy": np.copy, "flat": lambda p: np.zeros(p.shape[0])}
-    return {key.format(name): fills[fill](p) for name, p in parameters.items() if not (skip_last and name[1:] == str(L))}
+    return {key.format(name): fills[fill](p) for name, p in parameters.items()
+            if not (skip_last and name[1:] == str(L))}
 
 
 @mistake(*STATES, message='your keys are "W1", "b1", ...: the state keys are the gradient names "dW1", "db1", ...')
@@ -110,7 +113,8 @@ def adam_state_copies_parameters(parameters: Params) -> Step:
     return _state(parameters, fill="copy"), _state(parameters, fill="copy")
 
 
-@mistake("initialize_adam", message="your v and s miss the last layer: L = len(parameters) // 2, for l in range(1, L + 1)")
+@mistake("initialize_adam", message="your v and s miss the last layer: L = len(parameters) // 2, for l in "
+                                    "range(1, L + 1)")
 def adam_state_skips_last_layer(parameters: Params) -> Step:
     return _state(parameters, skip_last=True), _state(parameters, skip_last=True)
 
@@ -131,35 +135,41 @@ def _momentum(parameters: Params, grads: Params, v: Params, learning_rate: float
 
 @mistake("update_parameters_with_momentum", message="your v is beta * v + dW: you forgot the (1 - beta) "
                                                     "in v = beta * v + (1 - beta) * dW")
-def momentum_without_one_minus_beta(parameters: Params, grads: Params, v: Params, beta: float, learning_rate: float) -> Step:
+def momentum_without_one_minus_beta(parameters: Params, grads: Params, v: Params, beta: float,
+        learning_rate: float) -> Step:
     return _momentum(parameters, grads, v, learning_rate, beta, 1.0)
 
 
 @mistake("update_parameters_with_momentum", message="your v is (1 - beta) * v + beta * dW: beta weighs the old "
                                                     "velocity, v = beta * v + (1 - beta) * dW")
-def momentum_betas_swapped(parameters: Params, grads: Params, v: Params, beta: float, learning_rate: float) -> Step:
+def momentum_betas_swapped(parameters: Params, grads: Params, v: Params, beta: float,
+        learning_rate: float) -> Step:
     return _momentum(parameters, grads, v, learning_rate, 1 - beta, beta)
 
 
 @mistake("update_parameters_with_momentum", message="your parameters move along dW: with momentum they move along "
                                                     "the velocity, W = W - learning_rate * v")
-def momentum_steps_along_gradient(parameters: Params, grads: Params, v: Params, beta: float, learning_rate: float) -> Step:
+def momentum_steps_along_gradient(parameters: Params, grads: Params, v: Params, beta: float,
+        learning_rate: float) -> Step:
     return _momentum(parameters, grads, v, learning_rate, beta, 1 - beta, step="dW")
 
 
 @mistake("update_parameters_with_momentum", message="your update adds the velocity: W = W - learning_rate * v")
-def momentum_plus(parameters: Params, grads: Params, v: Params, beta: float, learning_rate: float) -> Step:
+def momentum_plus(parameters: Params, grads: Params, v: Params, beta: float,
+        learning_rate: float) -> Step:
     return _momentum(parameters, grads, v, -learning_rate, beta, 1 - beta)
 
 
 @mistake("update_parameters_with_momentum", message="your returned v is the old one: return the updated velocity")
-def momentum_returns_old_v(parameters: Params, grads: Params, v: Params, beta: float, learning_rate: float) -> Step:
+def momentum_returns_old_v(parameters: Params, grads: Params, v: Params, beta: float,
+        learning_rate: float) -> Step:
     return _momentum(parameters, grads, v, learning_rate, beta, 1 - beta, old=True)
 
 
 @mistake("update_parameters_with_momentum", message="your parameters move along the old velocity: update v first, "
                                                     "then W = W - learning_rate * v with the new v")
-def momentum_uses_old_v(parameters: Params, grads: Params, v: Params, beta: float, learning_rate: float) -> Step:
+def momentum_uses_old_v(parameters: Params, grads: Params, v: Params, beta: float,
+        learning_rate: float) -> Step:
     return _momentum(parameters, grads, v, learning_rate, beta, 1 - beta, step="old v")
 
 
@@ -261,7 +271,8 @@ def _adam_mistake(variant: str, message: str, **options: object) -> None:
 
 
 _adam_mistake("without_bias_correction", "your update has no bias correction: v_corrected = v / (1 - beta1**t) and "
-              "s_corrected = s / (1 - beta2**t), then W = W - learning_rate * v_corrected / (sqrt(s_corrected) + epsilon)",
+              "s_corrected = s / (1 - beta2**t), then W = W - learning_rate * v_corrected / "
+              "(sqrt(s_corrected) + epsilon)",
               power=None)
 _adam_mistake("t_starting_at_0", "your bias correction uses t - 1, as if t counted steps from 0: "
               "t counts from 1, so divide by 1 - beta1**t", power=-1)
@@ -332,20 +343,24 @@ def update_lr_power(learning_rate0: float, epoch_num: float, decay_rate: float) 
 
 
 @mistake("schedule_lr_decay", message="your schedule decays at every epoch (epoch_num / time_interval without floor): "
-                                      "the rate changes only every time_interval epochs, floor(epoch_num / time_interval)")
-def schedule_without_floor(learning_rate0: float, epoch_num: float, decay_rate: float, time_interval: float = 1000) -> float:
+                                      "the rate changes only every time_interval epochs, floor(epoch_num / "
+                                      "time_interval)")
+def schedule_without_floor(learning_rate0: float, epoch_num: float, decay_rate: float,
+        time_interval: float = 1000) -> float:
     return learning_rate0 / (1 + decay_rate * epoch_num / time_interval)
 
 
 @mistake("schedule_lr_decay", message="your schedule rounds epoch_num / time_interval to the nearest integer: "
                                       "take the floor, np.floor(epoch_num / time_interval)")
-def schedule_rounds(learning_rate0: float, epoch_num: float, decay_rate: float, time_interval: float = 1000) -> float:
+def schedule_rounds(learning_rate0: float, epoch_num: float, decay_rate: float,
+        time_interval: float = 1000) -> float:
     return learning_rate0 / (1 + decay_rate * round(epoch_num / time_interval))
 
 
 @mistake("schedule_lr_decay", message="your schedule takes the ceiling of epoch_num / time_interval: "
                                       "take the floor, np.floor(epoch_num / time_interval)")
-def schedule_ceil(learning_rate0: float, epoch_num: float, decay_rate: float, time_interval: float = 1000) -> float:
+def schedule_ceil(learning_rate0: float, epoch_num: float, decay_rate: float,
+        time_interval: float = 1000) -> float:
     return learning_rate0 / (1 + decay_rate * math.ceil(epoch_num / time_interval))
 
 
@@ -398,7 +413,8 @@ Batches = list[tuple[Array, Array]]
 
 
 def _cut(X: Array, Y: Array, size: int, *, last: str = "remainder") -> Batches:
-    """Consecutive batches of ``size`` columns; the last one: "remainder", "dropped" or "overlapping" (the last size columns)."""
+    """Consecutive batches of ``size`` columns; the last one: "remainder", "dropped" or
+    "overlapping" (the last ``size`` columns)."""
     m = X.shape[1]
     full = m // size
     batches = [(X[:, k * size:(k + 1) * size], Y[:, k * size:(k + 1) * size]) for k in range(full)]

@@ -67,13 +67,15 @@ def l2_grad_subtracted(AL: Array, Y: Array, caches: Caches, lambd: float) -> Par
     return _with_l2(AL, Y, caches, {"W": -lambd / Y.shape[1]})
 
 
-@mistake("L_model_backward_with_regularization", message="only your last layer's dW has the L2 term: add lambd / m * W_l "
+@mistake("L_model_backward_with_regularization", message="only your last layer's dW has the L2 term: add "
+                                                         "lambd / m * W_l "
                                                          "to every layer's dW_l")
 def l2_grad_last_layer_only(AL: Array, Y: Array, caches: Caches, lambd: float) -> Params:
     return _with_l2(AL, Y, caches, {"W": lambd / Y.shape[1]}, layers="last")
 
 
-@mistake("L_model_backward_with_regularization", message="only your first layer's dW has the L2 term: add lambd / m * W_l "
+@mistake("L_model_backward_with_regularization", message="only your first layer's dW has the L2 term: add "
+                                                         "lambd / m * W_l "
                                                          "to every layer's dW_l")
 def l2_grad_first_layer_only(AL: Array, Y: Array, caches: Caches, lambd: float) -> Params:
     return _with_l2(AL, Y, caches, {"W": lambd / Y.shape[1]}, layers="first")
@@ -146,7 +148,8 @@ def dropout_backward_multiplies_by_keep_prob(dA: Array, D: Array, keep_prob: flo
     return dA * D * keep_prob
 
 
-@mistake("dropout_backward", message="your dA_prev ignores the mask: units dropped in the forward pass get no gradient, "
+@mistake("dropout_backward", message="your dA_prev ignores the mask: units dropped in the forward pass get "
+                                     "no gradient, "
                                      "multiply by D")
 def dropout_backward_without_mask(dA: Array, D: Array, keep_prob: float) -> Array:
     return dA / keep_prob

@@ -81,7 +81,8 @@ def batch_data(draw: st.DrawFn) -> dict[str, Any]:
 def large_activations(draw: st.DrawFn) -> dict[str, Any]:
     """{"A" (200, 250), "keep_prob", "rng"}: A's entries non-zero, a Generator in a drawn state."""
     seed = draw(st.integers(0, 2**32 - 1))
-    A = np.random.default_rng(seed).uniform(0.5, 2.0, (200, 250)) * np.random.default_rng(seed + 1).choice([-1, 1], (200, 250))
+    generator = np.random.default_rng(seed)
+    A = generator.uniform(0.5, 2.0, (200, 250)) * generator.choice([-1.0, 1.0], (200, 250))
     keep_prob = draw(st.sampled_from([0.5, 0.6, 0.8, 0.9]))
     return {"A": A, "keep_prob": keep_prob, "rng": np.random.default_rng(seed + 2)}
 
@@ -124,5 +125,6 @@ def batchnorm_inputs(draw: st.DrawFn, *, mode: str) -> dict[str, Any]:
             bn_param[key] = draw(st.sampled_from(values))
     if mode == "test" or draw(st.booleans()):
         bn_param["running_mean"] = draw(column)
-        bn_param["running_var"] = draw(strategies.matrices((n, 1), elements=strategies.floats(min_value=0.1, max_value=3.0)))
+        positive = strategies.floats(min_value=0.1, max_value=3.0)
+        bn_param["running_var"] = draw(strategies.matrices((n, 1), elements=positive))
     return {"Z": Z, "gamma": gamma, "beta": draw(column), "bn_param": bn_param}

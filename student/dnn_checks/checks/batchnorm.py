@@ -37,7 +37,8 @@ def normalize(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any]) -> 
     return gamma * (Z - mean) / np.sqrt(var + eps) + beta, after
 
 
-def forward(student: RecordingStudent, Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any]) -> tuple[Array, Any]:
+def forward(student: RecordingStudent, Z: Array, gamma: Array, beta: Array,
+            bn_param: dict[str, Any]) -> tuple[Array, Any]:
     """(out, the student's cache) of the student's batchnorm_forward; ``bn_param`` updated in place."""
     out, cache = check_tuple(student.call("batchnorm_forward", Z, gamma, beta, bn_param, opaque=(1,)), 2,
                              where="the result of batchnorm_forward")

@@ -79,7 +79,8 @@ NORMALIZE = network_inputs.train_and_test()
 
 @VISIBLE.property("normalize_inputs", "returns (X_train_norm, X_test_norm) of the inputs' shapes", given=NORMALIZE)
 def _(student: RecordingStudent, X_train: Array, X_test: Array) -> None:
-    train, test = check_tuple(student.call("normalize_inputs", X_train, X_test), 2, where="the result of normalize_inputs")
+    train, test = check_tuple(student.call("normalize_inputs", X_train, X_test), 2, where="the result of "
+                                                                                          "normalize_inputs")
     check_shape(train, X_train.shape, where="X_train_norm")
     check_shape(test, X_test.shape, where="X_test_norm")
 

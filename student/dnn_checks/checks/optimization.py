@@ -56,7 +56,8 @@ def adam(parameters: Params, grads: Params, v: Params, s: Params, t: int, learni
          beta2: float, epsilon: float) -> tuple:
     v = {key: beta1 * value + (1 - beta1) * grads[key] for key, value in v.items()}
     s = {key: beta2 * value + (1 - beta2) * grads[key] ** 2 for key, value in s.items()}
-    v_c, s_c = ({key: value / (1 - beta ** t) for key, value in state.items()} for state, beta in ((v, beta1), (s, beta2)))
+    v_c = {key: value / (1 - beta1 ** t) for key, value in v.items()}
+    s_c = {key: value / (1 - beta2 ** t) for key, value in s.items()}
     return {key: value - learning_rate * v_c[f"d{key}"] / (np.sqrt(s_c[f"d{key}"]) + epsilon)
             for key, value in parameters.items()}, v, s, v_c, s_c
 
@@ -117,7 +118,8 @@ def batch_result(student: RecordingStudent, X: Array, Y: Array, size: int, seed:
     """The mini-batches as a list of (X_batch, Y_batch) pairs of float arrays with X's and Y's rows."""
     batches = student.call("random_mini_batches", X, Y, size, seed)
     if not isinstance(batches, (list, tuple)):
-        raise Failed(f"random_mini_batches should return a list of (mini_batch_X, mini_batch_Y), got {describe(batches)}")
+        raise Failed(f"random_mini_batches should return a list of (mini_batch_X, mini_batch_Y), got "
+                     f"{describe(batches)}")
     pairs = [check_tuple(pair, 2, where=f"mini-batch {k}") for k, pair in enumerate(batches)]
     for k, (bx, by) in enumerate(pairs):
         width = np.shape(bx)[1] if isinstance(bx, np.ndarray) and bx.ndim == 2 else -1

@@ -113,9 +113,11 @@ def dropout_inputs(draw: st.DrawFn) -> dict[str, Any]:
     return {"A": A, "keep_prob": keep_prob, "rng": np.random.default_rng(draw(st.integers(0, 2**32 - 1)))}
 
 
-def dropout_result(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> tuple[Array, Array]:
+def dropout_result(student: RecordingStudent, A: Array, keep_prob: float,
+                   rng: np.random.Generator) -> tuple[Array, Array]:
     """(A_drop, D as floats), both of A's shape; D made of 0 and 1 (or booleans)."""
-    A_drop, D = check_tuple(student.call("dropout_forward", A, keep_prob, rng), 2, where="the result of dropout_forward")
+    A_drop, D = check_tuple(student.call("dropout_forward", A, keep_prob, rng), 2, where="the result of "
+                                                                                         "dropout_forward")
     check_shape(A_drop, A.shape, where="A_drop")
     if not isinstance(D, np.ndarray) or D.shape != A.shape:
         raise Failed(f"D should be an array of shape {A.shape}, got {getattr(D, 'shape', type(D).__name__)}")
