@@ -9,7 +9,8 @@ Three namespaces: the reference (all pass), and correct-but-different and partly
 functions from the Part A tests (failures are shrunk, which costs more).
 With ``--remote`` the functions live in a worker (``autograder.remote``, sandboxed when
 bubblewrap is there) as in grading, and wall time counts the calls' round trips.
-The target: all checks of one notebook in at most 2 s.
+The target: all checks of one notebook in at most 2 s of one core (judged on this process's
+CPU time: wall time on a shared machine, and a worker's own CPU, are printed beside it).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def report(namespaces: dict[str, dict], repeat: int) -> None:
         runs = [timed(lambda: grade_all(PART_A, namespace)) for _ in range(repeat)]
         cpu, wall = min(r[0] for r in runs), min(r[1] for r in runs)
         print(f"  warm, {label:12s}: best of {repeat} {cpu:.2f} s CPU, {wall:.2f} s wall, {runs[0][2]:g} points"
-              f"{'' if wall <= 2.0 else '  (over the 2 s target)'}")
+              f"{'' if cpu <= 2.0 else '  (over the 2 s target)'}")
 
 
 def main() -> None:
