@@ -10,7 +10,7 @@ functions from the Part A tests (failures are shrunk, which costs more).
 With ``--remote`` the functions live in a worker (``autograder.remote``, sandboxed when
 bubblewrap is there) as in grading, and wall time counts the calls' round trips.
 The target: all checks of one notebook in at most 2 s of one core (judged on this process's
-CPU time: wall time on a shared machine, and a worker's own CPU, are printed beside it).
+CPU time; wall time, which adds a shared machine's load and a worker's calls, is printed beside it).
 """
 
 from __future__ import annotations
