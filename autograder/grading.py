@@ -11,6 +11,7 @@ replays the cells that had succeeded (``autograder.remote.WorkerSession``).
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import dataclasses
 import functools
@@ -31,7 +32,7 @@ NOTE_CHARS = 1500
 
 
 class CellRun(Protocol):
-    """What running one cell in the worker gave (``autograder.worker.CellRun``)."""
+    """What running one cell in the worker gave (``autograder.remote.CellRun``)."""
 
     ok: bool
     output: str
@@ -40,7 +41,7 @@ class CellRun(Protocol):
 
 
 class Session(Protocol):
-    """A sandboxed worker that executed the submission's cells so far (``autograder.worker``)."""
+    """A sandboxed worker that executed the submission's cells so far (``autograder.remote.WorkerSession``)."""
 
     def run_cell(self, source: str, *, timeout: float) -> CellRun: ...
     def functions(self) -> Mapping[str, Any]: ...
@@ -84,8 +85,12 @@ def _student_cell(session: Session, step: Step) -> list[str]:
 
 
 def _test_cell(session: Session, step: Step, points: float, notes: list[str]) -> CellGrade:
-    """Run the test cell's source here against proxies of the worker's functions."""
-    namespace: dict[str, Any] = dict(session.functions())
+    """Run the test cell's source here against proxies of the worker's functions.
+
+    Student names that would shadow a builtin or a dunder (``__builtins__``) are left out.
+    """
+    namespace = {name: proxy for name, proxy in session.functions().items()
+                 if not name.startswith("__") and not hasattr(builtins, name)}
     output = io.StringIO()
     with collecting() as results, contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:

@@ -177,3 +177,10 @@ def test_missing_notebook_is_not_submitted(root: Path) -> None:
     result = grade_submission(lambda: LocalSession({}), {"other": root}, sources, {})
     assert (result["score"], result["max_score"], result["error"]) == (0.0, 6.0, "not submitted")
     assert result["extra_notebooks"] == ["other"]
+
+
+def test_student_names_cannot_shadow_builtins_in_test_cells(root: Path) -> None:
+    forged = tc.SOLUTIONS["double"] + "def __builtins__():\n    pass\ndef print(*args):\n    pass\n"
+    result = grade(root, tc.submit(root, "s", "a1", tc.student_version(tc.source_a1(), {"double": forged})))
+    assert cell_scores(result)["test_double"] == 2.0
+    assert "double passed" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
