@@ -11,6 +11,8 @@ import reference
 from autograder.expected_bcd import FILE, build_bcd
 from autograder.hidden import HIDDEN
 from autograder.mistakes import explain
+from autograder.remote import WorkerFactory
+from autograder.sandbox import Limits
 from dnn_checks.contract import CALLS
 from dnn_checks.registry import VISIBLE
 from dnn_checks.student import Student
@@ -74,3 +76,19 @@ def test_grading_twice_gives_identical_scores() -> None:
     namespace["update_parameters_with_adam"] = alternatives_bcd.ALTERNATIVES["update_parameters_with_adam"]
     first = _grade("update_parameters_with_adam", namespace)
     assert first == _grade("update_parameters_with_adam", namespace)
+
+
+REMOTE = ("dropout_forward", "random_mini_batches", "update_parameters_with_adam",
+          "L_model_backward_with_regularization", "batchnorm_forward", "batchnorm_backward")
+
+
+def test_the_alternatives_earn_full_marks_through_a_worker() -> None:
+    """Generators, in-place bn_param updates and opaque batch-norm caches cross the process boundary."""
+    source = inspect.getsource(alternatives_bcd).split("\n#: Alternative name")[0]
+    with WorkerFactory(insecure=True, limits=Limits(call_seconds=10)) as factory, factory.session() as session:
+        assert session.run_cell("from reference import L_model_backward", timeout=30).ok
+        assert session.run_cell(source, timeout=30).ok
+        namespace = session.functions()
+        for function in REMOTE:
+            for kind, points, max_points, failures in _grade(function, namespace):
+                assert points == max_points, (function, kind, failures)
