@@ -22,6 +22,7 @@ and call fails at once with the reason.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import select
 import signal
@@ -82,13 +83,19 @@ class _Dead(Exception):
 
 
 class WorkerFactory:
-    """One sandboxed fork server; ``session()`` forks a fresh worker for each submission."""
+    """One sandboxed fork server; ``session()`` forks a fresh worker for each submission.
+
+    ``mode`` is ``"nested"`` (each worker in its own namespaces: sessions may overlap),
+    ``"flat"`` (bwrap only: one session at a time, everything it started swept after each
+    worker) or ``"insecure"`` (no sandbox: plain processes with the same limits).
+    """
 
     def __init__(self, *, insecure: bool = False, limits: Limits = Limits()) -> None:
         reason = None if insecure else sandbox.check_available()
         if reason:
             raise SandboxUnavailable(reason)
-        self.insecure, self.limits = insecure, limits
+        self.mode = "insecure" if insecure else "nested" if sandbox.nested_available() else "flat"
+        self.insecure, self.limits, self._live = insecure, limits, 0
         self._runtime = tempfile.TemporaryDirectory(prefix="autograder-runtime-")
         sandbox.write_runtime(Path(self._runtime.name))
         self._lock = threading.Lock()
@@ -105,17 +112,32 @@ class WorkerFactory:
             raise RuntimeError(f"the sandboxed worker does not work here: {run.error}\n{log}")
 
     def _start_server(self) -> None:
+        """Start the fork server and wait for its ``hello`` (it has imported numpy and matplotlib)."""
         self._control, theirs = socket.socketpair()
+        self._control.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._log = tempfile.TemporaryFile()
-        command = sandbox.server_command(Path(self._runtime.name), theirs.fileno(), self.limits, insecure=self.insecure)
+        command = sandbox.server_command(Path(self._runtime.name), theirs.fileno(), self.limits,
+                                         insecure=self.insecure, nested=self.mode == "nested")
         self._server = subprocess.Popen(command, env=sandbox.environment(), pass_fds=[theirs.fileno()],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
                                         start_new_session=True)
         theirs.close()
+        try:
+            pidfd, self._server_pid, _ = _receive_hello(self._control, self.limits.start_seconds)
+        except (OSError, EOFError, wire.ProtocolError, struct.error) as exc:
+            raise RuntimeError(f"the worker fork server did not start ({exc}): {self.server_log()}") from None
+        os.close(pidfd)
+        self._control.settimeout(None)
 
     def session(self, files: Mapping[str, bytes] | Path = {}) -> WorkerSession:
         """A session on a fresh worker whose scratch dir holds ``files`` (or a directory's files)."""
+        if self.mode == "flat" and self._live:
+            raise RuntimeError("without nested namespaces, a WorkerFactory runs one session at a time")
+        self._live += 1
         return WorkerSession(self, _read_files(files))
+
+    def _session_closed(self) -> None:
+        self._live -= 1
 
     def spawn(self) -> _Worker:
         """A fresh forked worker (restarting the fork server once if it died)."""
@@ -133,7 +155,8 @@ class WorkerFactory:
                 raise RuntimeError(f"the worker fork server is gone: {exc}; {self.server_log()}") from None
             finally:
                 theirs.close()
-        return _Worker(mine, self.limits.start_seconds, insecure=self.insecure)
+        sweep = functools.partial(sandbox.sweep, self._server_pid) if self.mode == "flat" else None
+        return _Worker(mine, self.limits.start_seconds, group=self.mode != "nested", sweep=sweep)
 
     def server_log(self) -> str:
         self._log.seek(0)
@@ -164,16 +187,17 @@ class WorkerFactory:
 
 
 class _Worker:
-    """One forked child: its socket, its pidfd, and the request/reply loop with a deadline."""
+    """One forked child: its socket, its pidfd, and the request/reply loop with a deadline.
 
-    def __init__(self, sock: socket.socket, timeout: float, *, insecure: bool) -> None:
-        self.sock, self.insecure, self.pidfd, self.scratch = sock, insecure, None, None
-        sock.settimeout(timeout)
+    ``group``: kill its whole process group too (no pid namespace of its own); ``sweep``:
+    kill everything else below the fork server afterwards (flat mode).
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float, *, group: bool,
+                 sweep: Callable[[], None] | None) -> None:
+        self.sock, self.group, self.sweep, self.pidfd, self.scratch = sock, group, sweep, None, None
         try:
-            head, ancillary, _, _ = sock.recvmsg(8, socket.CMSG_SPACE(_CREDS))
-            self.pidfd, self.pid = _pidfd(ancillary)
-            head = bytes(head) + bytes(wire.read_exact(sock, 8 - len(head)))
-            hello = wire.unpack(wire.read_exact(sock, wire.frame_size(head)))
+            self.pidfd, self.pid, hello = _receive_hello(sock, timeout)
         except (OSError, EOFError, wire.ProtocolError, struct.error) as exc:
             self.kill()
             raise _Dead(f"the worker did not start: {exc}") from None
@@ -216,14 +240,16 @@ class _Worker:
         if self.pidfd is not None:
             alive = not select.select([self.pidfd], [], [], 0)[0]  # so its pid is not reused yet
             with contextlib.suppress(ProcessLookupError):
-                if self.insecure and alive:
+                if self.group and alive:
                     os.killpg(self.pid, signal.SIGKILL)
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             select.select([self.pidfd], [], [], 2.0)  # readable once the process has exited
             os.close(self.pidfd)
             self.pidfd = None
         self.sock.close()
-        if self.insecure and self.scratch:
+        if self.sweep:
+            self.sweep()
+        elif self.group and self.scratch:
             sandbox.remove_scratch(self.scratch)
 
 
@@ -250,13 +276,19 @@ def _checked(reply: dict) -> dict:
     return reply
 
 
-def _pidfd(ancillary: list) -> tuple[int, int]:
-    """A pidfd for the pid the kernel put in the SCM_CREDENTIALS of the hello frame."""
-    for level, kind, data in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
-            pid = struct.unpack("iII", data[:_CREDS])[0]
-            return os.pidfd_open(pid), pid
-    raise wire.ProtocolError("the hello frame carried no credentials")
+def _receive_hello(sock: socket.socket, timeout: float) -> tuple[int, int, dict]:
+    """The first frame and a pidfd for its sender, from the pid the kernel put in its SCM_CREDENTIALS."""
+    sock.settimeout(timeout)
+    head, ancillary, _, _ = sock.recvmsg(8, socket.CMSG_SPACE(_CREDS))
+    if not head:
+        raise EOFError("the peer closed the connection before its hello")
+    pids = [struct.unpack("iII", data[:_CREDS])[0] for level, kind, data in ancillary
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS]
+    if not pids:
+        raise wire.ProtocolError("the hello frame carried no credentials")
+    head = bytes(head) + bytes(wire.read_exact(sock, 8 - len(head)))
+    hello = wire.unpack(wire.read_exact(sock, wire.frame_size(head)))
+    return os.pidfd_open(pids[0]), pids[0], hello
 
 
 def _callback(message: dict, callbacks: Mapping[str, Callable[..., Any]]) -> dict:
@@ -281,7 +313,7 @@ class WorkerSession:
         self._worker: _Worker | None = None
         self._history: list[tuple[str, float]] = []
         self._names: list[str] = []
-        self._restarts, self._reason = 0, None
+        self._restarts, self._reason, self._closed = 0, None, False
         try:
             self._start()
         except _Dead as exc:
@@ -351,9 +383,14 @@ class WorkerSession:
         return _outcome(name, reply, args, kwargs)
 
     def close(self) -> None:
+        """Kill the worker and everything it started; the session can no longer be used."""
         if self._worker is not None:
             self._worker.kill()
             self._worker = None
+        if not self._closed:
+            self._closed, self._restarts = True, self.limits.restarts
+            self._reason = "the session was closed"
+            self._factory._session_closed()
 
     def __enter__(self) -> WorkerSession:
         return self

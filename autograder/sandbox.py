@@ -12,19 +12,23 @@ grader, runs in a new session with a scrubbed environment.
 As root, bwrap runs without a user namespace and grants the server only CAP_SETUID and
 CAP_SETGID, which it uses at once to become uid/gid 65534 with no capabilities: a real
 unprivileged host uid, so RLIMIT_NPROC counts. As another user, bwrap maps that user to
-uid 65534 in a user namespace. Each child then isolates itself further (``worker.py``).
+uid 65534 in a user namespace. Each child then isolates itself further when it can
+(:func:`nested_available`, ``worker.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -54,23 +58,32 @@ class Limits:
 
 def check_available() -> str | None:
     """Why the sandbox cannot run here, or None when it can."""
-    return _probe(os.getuid() == 0)
+    return _probe(os.getuid() == 0, "basic")
+
+
+def nested_available() -> bool:
+    """Whether each worker can also get its own user, pid, mount, ipc and network namespaces.
+
+    Where unprivileged user namespaces are refused inside the sandbox (Ubuntu's AppArmor
+    restriction, for one), workers run *flat*: one at a time per fork server, swept after use.
+    """
+    return _probe(os.getuid() == 0, "nested") is None
 
 
 @functools.cache
-def _probe(as_root: bool) -> str | None:
+def _probe(as_root: bool, level: str) -> str | None:
     if not os.access(BWRAP, os.X_OK):
         return f"{BWRAP} is missing: install bubblewrap (apt-get install bubblewrap)"
     with tempfile.TemporaryDirectory(prefix="autograder-probe-") as runtime:
         write_runtime(Path(runtime))
         probe = [*_bwrap_options(as_root), "--ro-bind", runtime, RUNTIME,
-                 sys.executable, "-s", "-B", f"{RUNTIME}/worker.py", "probe"]
+                 sys.executable, "-s", "-B", f"{RUNTIME}/worker.py", "probe", level]
         try:
             result = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=_ENV)
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"bubblewrap could not start: {exc}"
     if result.returncode != 0:
-        return f"the sandbox failed (are unprivileged user namespaces disabled?): {result.stderr.strip()[-300:]}"
+        return f"the sandbox failed (are user namespaces disabled?): {result.stderr.strip()[-300:]}"
     return None
 
 
@@ -94,9 +107,9 @@ def write_runtime(directory: Path) -> None:
         path.chmod(0o644)
 
 
-def server_command(runtime: Path, control_fd: int, limits: Limits, *, insecure: bool) -> list[str]:
+def server_command(runtime: Path, control_fd: int, limits: Limits, *, insecure: bool, nested: bool) -> list[str]:
     """The argv that starts the fork server with its control socket on ``control_fd``."""
-    config = json.dumps({"isolate": not insecure, "limits": asdict(limits)})
+    config = json.dumps({"sandboxed": not insecure, "nested": nested, "limits": asdict(limits)})
     if insecure:
         return [sys.executable, "-s", "-B", str(runtime / "worker.py"), str(control_fd), config]
     return [*_bwrap_options(os.getuid() == 0), "--ro-bind", str(runtime), RUNTIME, "--chdir", "/tmp",
@@ -160,3 +173,34 @@ def remove_scratch(path: str) -> None:
     real = os.path.realpath(path)
     if os.path.dirname(real) == root and os.path.basename(real).startswith("scratch-"):
         shutil.rmtree(real, ignore_errors=True)
+
+
+def sweep(root: int) -> None:
+    """SIGKILL every process below ``root`` (the flat fork server), until none is left."""
+    for _ in range(100):
+        below = _descendants(root)
+        if not below:
+            return
+        for pid in below:
+            with contextlib.suppress(OSError):
+                pidfd = os.pidfd_open(pid)
+                if _parent(pid) in below | {root}:  # still ours: the pid was not reused meanwhile
+                    signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+                os.close(pidfd)
+        time.sleep(0.01)
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {int(entry.name): _parent(int(entry.name)) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

@@ -6,11 +6,11 @@ holds only this file, ``wire.py`` and ``dnn_checks/values.py`` (see ``autograder
 it cannot import ``reference`` or ``autograder``, which the sandbox does not show anyway.
 
 It starts as a *fork server*: it drops root (when started as root), pre-imports numpy,
-matplotlib (Agg) and IPython's input transformer, then waits on the control socket. Each
-message there carries one socket fd (``SCM_RIGHTS``); the server forks a child that serves
-one submission over that socket and never serves another. A child:
+matplotlib (Agg) and IPython's input transformer, says ``hello`` on the control socket, then
+waits there. Each message carries one socket fd (``SCM_RIGHTS``); the server forks a child
+that serves one submission over that socket and never serves another. A child:
 
-1. starts its own session; when ``isolate`` is set (inside bubblewrap) it enters new user,
+1. starts its own session; when ``nested`` is set (inside bubblewrap) it enters new user,
    pid, mount, ipc and network namespaces (``_isolate``; no channel to a concurrent child): the grader kills the namespace's pid 1, which
    kills every process the student started, ``setsid`` or not; a private tmpfs on ``/tmp``
    holds the scratch dir, invisible to other children and gone with them; every capability
@@ -18,7 +18,11 @@ one submission over that socket and never serves another. A child:
    server and every child are non-dumpable: no ptrace, no /proc/PID/mem, root, cwd or fd of
    one another (same uid, but not dumpable and no capability in each other's namespaces).
    ``/proc`` still lists the other children's pids and command lines (a new procfs cannot be
-   mounted under bwrap's covered /proc); signals cannot reach them (other pid namespaces);
+   mounted under bwrap's covered /proc); signals cannot reach them (other pid namespaces).
+   Where user namespaces cannot nest (``nested`` false: *flat*), a child only starts its own
+   session in a scratch dir under the sandbox's /tmp; it shares the uid and pid namespace of
+   the server (which it could kill: the grader restarts it), so the grader runs one session
+   at a time and sweeps every process below the server after each worker;
 2. ``hello`` goes out with ``SCM_CREDENTIALS`` (the kernel translates the sender's pid into
    the grader's namespace, so the grader can kill it by pidfd); the worker sets its resource
    limits, receives the files the notebook may read and writes them into the scratch dir,
@@ -37,12 +41,14 @@ import contextlib
 import copy
 import ctypes
 import gc
+import glob
 import io
 import json
 import linecache
 import os
 import re
 import resource
+import shutil
 import signal
 import socket
 import struct
@@ -60,22 +66,35 @@ from dnn_checks.values import Handle, UnsupportedValue, to_base  # noqa: E402
 
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWIPC, _CLONE_NEWNET = \
     0x00020000, 0x10000000, 0x20000000, 0x08000000, 0x40000000
-_PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_PDEATHSIG = 4, 24, 1
+_PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 4, 24, 1, 36
 _PROTOCOL_FD = 900
 _UNPRIVILEGED = 65534
 
 
 def main(argv: list[str]) -> None:
-    """``worker.py CONTROL_FD CONFIG_JSON`` serves; ``worker.py probe`` only tries the isolation."""
+    """``worker.py CONTROL_FD CONFIG_JSON`` serves; ``worker.py probe basic|nested`` tries the sandbox.
+
+    ``CONFIG_JSON``: ``{"sandboxed": bool, "nested": bool, "limits": {...}}``. Without nested
+    namespaces (``flat``) the server is a subreaper, so whatever a child leaves behind stays
+    below the server, where the grader sweeps it; stale scratch dirs go before each fork.
+    """
     if argv[1] == "probe":
-        _probe()
+        _probe(argv[2])
     control = socket.socket(fileno=int(argv[1]))
     config = json.loads(argv[2])
-    if os.getuid() == 0 and config["isolate"]:
+    if os.getuid() == 0 and config["sandboxed"]:
         _drop_root()
     _libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no ptrace, no /proc/PID/mem for the children
+    _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     _preload()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    _hello(control, "")
+    _serve_forks(control, config)
+
+
+def _serve_forks(control: socket.socket, config: dict) -> None:
+    """Fork a child for every socket fd received on ``control``, until it closes."""
+    flat_sandbox = config["sandboxed"] and not config["nested"]
     while True:
         try:
             _, fds, _, _ = socket.recv_fds(control, 16, 1)
@@ -83,16 +102,21 @@ def main(argv: list[str]) -> None:
             return
         if not fds:
             return
+        if flat_sandbox:
+            for stale in glob.glob("/tmp/scratch-*"):
+                shutil.rmtree(stale, ignore_errors=True)
         if os.fork() == 0:
             control.close()
             _child(socket.socket(fileno=fds[0]), config)
         os.close(fds[0])
 
 
-def _probe() -> None:
-    """Exit 0 when a child could isolate itself here (namespaces, private tmpfs), else fail loudly."""
+def _probe(level: str) -> None:
+    """Exit 0 when the sandbox works (``basic``) or a child could isolate itself (``nested``)."""
     if os.getuid() == 0:
         _drop_root()
+    if level == "basic":
+        sys.exit(0)
     _enter_namespaces()
     pid = os.fork()
     if pid == 0:
@@ -131,7 +155,7 @@ def _child(sock: socket.socket, config: dict) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
         _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        scratch = _isolate(sock, config) if config["isolate"] else _unisolated(sock)
+        scratch = _isolate(sock, config) if config["nested"] else _unisolated(sock)
         sock = _hide_socket(sock)
         _set_limits(config["limits"])
         _Session(sock, scratch, config["limits"]["output_chars"]).serve()

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from autograder.remote import WorkerFactory, WorkerSession
+from autograder import sandbox
 from autograder.sandbox import Limits, check_available
 from dnn_checks.student import BadValue, MissingFunction, RemoteFunction, Student, StudentCrash, StudentError
 
@@ -29,11 +30,16 @@ CELLS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["sandbox", "insecure"])
+@pytest.fixture(scope="module", params=["nested", "flat", "insecure"])
 def factory(request: pytest.FixtureRequest) -> Iterator[WorkerFactory]:
-    if request.param == "sandbox" and UNAVAILABLE:
+    if request.param != "insecure" and UNAVAILABLE:
         pytest.skip(f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")
-    with WorkerFactory(insecure=request.param == "insecure", limits=LIMITS) as made:
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "flat":
+            patch.setattr(sandbox, "nested_available", lambda: False)
+        made = WorkerFactory(insecure=request.param == "insecure", limits=LIMITS)
+    assert made.mode == request.param
+    with made:
         yield made
 
 
@@ -169,3 +175,12 @@ def test_ipython_syntax_runs_as_it_would_in_jupyter(factory: WorkerFactory) -> N
         runs = [session.run_cell(cell, timeout=10) for cell in cells]
     assert [run.ok for run in runs] == [True] * len(cells), runs
     assert runs[-1].output == "2 6 5 42 None\n"
+
+
+def test_a_flat_factory_runs_one_session_at_a_time(factory: WorkerFactory) -> None:
+    if factory.mode != "flat":
+        pytest.skip("nested and insecure factories allow overlapping sessions")
+    with factory.session():
+        with pytest.raises(RuntimeError, match="one session at a time"):
+            factory.session()
+    factory.session().close()
