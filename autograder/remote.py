@@ -140,23 +140,36 @@ class WorkerFactory:
         self._live -= 1
 
     def spawn(self) -> _Worker:
-        """A fresh forked worker (restarting the fork server once if it died)."""
+        """A fresh forked worker (restarting the fork server if it died: a flat worker can kill it)."""
         with self._lock:
             if self._server is None:
                 raise RuntimeError("the worker factory is closed")
-            if self._server.poll() is not None:
+            try:
+                mine = self._fork()
+            except OSError:
                 self._stop_server()
                 self._start_server()
-            mine, theirs = socket.socketpair()
-            mine.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
-            try:
-                socket.send_fds(self._control, [b"s"], [theirs.fileno()])
-            except OSError as exc:
-                raise RuntimeError(f"the worker fork server is gone: {exc}; {self.server_log()}") from None
-            finally:
-                theirs.close()
+                try:
+                    mine = self._fork()
+                except OSError as exc:
+                    raise RuntimeError(f"the worker fork server is gone: {exc}; {self.server_log()}") from None
         sweep = functools.partial(sandbox.sweep, self._server_pid) if self.mode == "flat" else None
         return _Worker(mine, self.limits.start_seconds, group=self.mode != "nested", sweep=sweep)
+
+    def _fork(self) -> socket.socket:
+        """Ask the server for a child; our end of its socket (OSError when the server is gone)."""
+        if self._server.poll() is not None:
+            raise OSError("the fork server has exited")
+        mine, theirs = socket.socketpair()
+        mine.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        try:
+            socket.send_fds(self._control, [b"s"], [theirs.fileno()])
+        except OSError:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        return mine
 
     def server_log(self) -> str:
         self._log.seek(0)

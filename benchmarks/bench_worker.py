@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     options = parser.parse_args()
     with WorkerFactory(insecure=options.insecure) as factory:
-        forked_session(factory)  # the first session waits for the server's imports
+        print(f"worker mode: {factory.mode}")
         report("session start + one cell (forked)", timed(lambda: forked_session(factory), options.repeat))
         report("session start + one cell (cold server)", timed(lambda: cold_session(options.insecure), 3))
         with factory.session() as session:
