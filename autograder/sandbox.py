@@ -2,7 +2,7 @@
 
 The sandbox (``bwrap``) shows, read-only, only ``/usr`` (with the ``/lib``, ``/bin`` links),
 the Python installation and the virtualenv (``sys.base_prefix``, ``sys.prefix``), and a
-runtime directory holding ``worker.py``, ``wire.py`` and ``dnn_checks/values.py``; plus a
+runtime directory holding ``worker.py``, ``wire.py`` and the student package ``dnn_checks``; plus a
 private ``/proc``, a minimal ``/dev`` and a tmpfs ``/tmp``. It does not show the course
 directory, the repository, ``/root``, ``/home``, or other submissions. The ``reference`` and
 ``autograder`` packages and the editable-install hooks are covered wherever they lie inside

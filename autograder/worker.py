@@ -2,7 +2,7 @@
 
 Run by path, ``python -s -B worker.py CONTROL_FD CONFIG_JSON`` (not ``-I``: it would ignore
 PYTHONHASHSEED; the environment is scrubbed anyway), from a runtime directory that
-holds only this file, ``wire.py`` and ``dnn_checks/values.py`` (see ``autograder.sandbox``):
+holds only this file, ``wire.py`` and the student package ``dnn_checks`` (``autograder.sandbox``):
 it cannot import ``reference`` or ``autograder``, which the sandbox does not show anyway.
 
 It starts as a *fork server*: it drops root (when started as root), pre-imports numpy,
