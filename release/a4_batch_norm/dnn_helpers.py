@@ -384,7 +384,8 @@ def output_backward(AL: Array, Y: Array, cache: LinearActivationCache, activatio
     softmax: dZL = AL - Y then ``linear_backward``.   AL, Y: (nL, m)
     """
     if activation == "softmax":
-        return linear_backward(softmax_cross_entropy_backward(AL, Y), cache.linear_cache)
+        linear_cache, _ = cache
+        return linear_backward(softmax_cross_entropy_backward(AL, Y), linear_cache)
     dAL = -(Y / AL - (1.0 - Y) / (1.0 - AL))
     return linear_activation_backward(dAL, cache, activation)
 
