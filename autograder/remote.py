@@ -256,7 +256,8 @@ class _Worker:
                 if self.group and alive:
                     os.killpg(self.pid, signal.SIGKILL)
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
-            select.select([self.pidfd], [], [], 2.0)  # readable once the process has exited
+            if self.group:  # the sweep or the scratch removal that follows needs it gone
+                select.select([self.pidfd], [], [], 2.0)  # readable once the process has exited
             os.close(self.pidfd)
             self.pidfd = None
         self.sock.close()
