@@ -21,8 +21,8 @@ for _function in SCALES:
     check_seeding(HIDDEN, _function)
 
 matches_reference("normalize_inputs", network_inputs.train_and_test(), weight=3)
-SCALED = st.tuples(st.fixed_dictionaries(network_inputs.train_and_test()), st.sampled_from([1e-3, 1e3]),
-                   st.sampled_from([0.0, 50.0])).map(lambda d: {key: d[1] * X + d[2] for key, X in d[0].items()})
+SCALED = st.tuples(network_inputs.train_and_test(), st.sampled_from([1e-3, 1e3]), st.sampled_from([0.0, 50.0])).map(
+    lambda d: {key: d[1] * X + d[2] for key, X in d[0].items()})
 
 
 @HIDDEN.property("normalize_inputs", "matches the reference for features of other scales and offsets", given=SCALED)

@@ -32,13 +32,25 @@ def forward_caches(X: np.ndarray, parameters: Params) -> tuple[np.ndarray, list]
 
 
 @st.composite
+def networks(draw: st.DrawFn, *, max_layers: int = 4) -> tuple[np.ndarray, Params, np.ndarray]:
+    """(X (n0, m), parameters, Y (1, m) labels) of a binary classifier with 1 to ``max_layers`` layers.
+
+    Hypothesis draws the sizes and a seed, numpy the entries (shrinking makes the network small)."""
+    dims = draw(strategies.layer_dims(max_layers=max_layers))
+    dims[-1] = 1
+    m = draw(st.integers(1, strategies.MAX_SIDE))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    parameters = {key: rng.uniform(-1.0, 1.0, shape) for key, shape in _shapes(dims).items()}
+    return rng.uniform(-2.0, 2.0, (dims[0], m)), parameters, (rng.random((1, m)) < 0.5).astype(np.float64)
+
+
+@st.composite
 def networks_with_caches(draw: st.DrawFn, *, max_layers: int = 3, gap: float = 0.0) -> dict[str, Any]:
     """{"AL", "Y", "caches"} of an L-layer binary classifier, AL in (0.001, 0.999);
     |Z| >= gap in the ReLU layers (central differences stay off the kink)."""
-    X, parameters, Y = draw(strategies.networks(max_layers=max_layers))
+    X, parameters, Y = draw(networks(max_layers=max_layers))
     AL, caches = forward_caches(X, parameters)
-    ok = np.all((AL > 1e-3) & (AL < 1 - 1e-3)) and all(np.abs(Z).min() >= gap for _, Z in caches[:-1])
-    assume(bool(ok))
+    assume(bool(np.all((AL > 1e-3) & (AL < 1 - 1e-3))) and all(np.abs(Z).min() >= gap for _, Z in caches[:-1]))
     return {"AL": AL, "Y": Y, "caches": caches}
 
 
@@ -53,16 +65,25 @@ def network_of(caches: list) -> tuple[np.ndarray, Params]:
 @st.composite
 def updates(draw: st.DrawFn, *, states: tuple[str, ...] = (), positive: tuple[str, ...] = ()) -> dict[str, Any]:
     """{"parameters", "grads" (with a "dA0" key, as from a backward pass), then the named optimizer
-    ``states`` keyed "dW1", "db1", ..., non-zero; those in ``positive`` are > 0}."""
+    ``states`` keyed "dW1", "db1", ..., non-zero; those in ``positive`` are > 0}.
+
+    Hypothesis draws the layer sizes and a seed, numpy the entries: shrinking makes the network
+    small, never its values zero (where a wrong update would hide)."""
     dims = draw(strategies.layer_dims())
-    parameters = draw(strategies.parameters(dims))
-    grads = {f"d{k}": v for k, v in draw(strategies.parameters(dims)).items()}
-    grads["dA0"] = draw(strategies.matrices((dims[0], 1)))
-    drawn = {"parameters": parameters, "grads": grads}
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+
+    def arrays(scale: float) -> Params:
+        return {key: rng.uniform(-scale, scale, shape) for key, shape in _shapes(dims).items()}
+    drawn = {"parameters": arrays(1.0), "grads": {f"d{k}": v for k, v in arrays(1.0).items()}}
+    drawn["grads"]["dA0"] = rng.uniform(-1.0, 1.0, (dims[0], 1))
     for name in states:
-        state = draw(strategies.parameters(dims, bound=0.5))
-        drawn[name] = {f"d{k}": np.abs(v) + 0.01 if name in positive else v for k, v in state.items()}
+        drawn[name] = {f"d{k}": np.abs(v) + 0.01 if name in positive else v for k, v in arrays(0.5).items()}
     return drawn
+
+
+def _shapes(dims: list[int]) -> dict[str, tuple[int, int]]:
+    return {key: shape for l in range(1, len(dims))
+            for key, shape in ((f"W{l}", (dims[l], dims[l - 1])), (f"b{l}", (dims[l], 1)))}
 
 
 @st.composite
@@ -87,21 +108,33 @@ def large_activations(draw: st.DrawFn) -> dict[str, Any]:
     return {"A": A, "keep_prob": keep_prob, "rng": np.random.default_rng(seed + 2)}
 
 
-def train_and_test() -> dict[str, st.SearchStrategy[np.ndarray]]:
+def train_and_test() -> st.SearchStrategy[dict[str, np.ndarray]]:
     """{"X_train": (n, m_train >= 2), "X_test": (n, m_test)}: every training row spread out (std >= 0.05)."""
-    n = st.shared(st.integers(1, strategies.MAX_SIDE), key="train_and_test/n")
-    return {"X_train": n.flatmap(lambda n: spread_rows(n)), "X_test": strategies.matrices(
-        st.tuples(n, st.integers(1, strategies.MAX_SIDE)))}
+    return st.tuples(st.integers(1, strategies.MAX_SIDE), st.integers(2, strategies.MAX_SIDE + 2),
+                     st.integers(1, strategies.MAX_SIDE), st.integers(0, 2**32 - 1)).map(lambda d: _train_and_test(*d))
 
 
-@st.composite
-def spread_rows(draw: st.DrawFn, n: int) -> np.ndarray:
+def _train_and_test(n: int, m_train: int, m_test: int, seed: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {"X_train": spread_rows(rng, n, m_train), "X_test": rng.uniform(-5.0, 5.0, (n, m_test))}
+
+
+def spread_rows(rng: np.random.Generator, n: int, m: int) -> np.ndarray:
     """(n, m >= 2) rows c_i + s_i * u_ij with s_i in [0.1, 5] and u spanning [-1, 1]."""
-    m = draw(st.integers(2, strategies.MAX_SIDE + 2))
-    noise = draw(strategies.matrices((n, m), elements=strategies.floats(min_value=-1.0, max_value=1.0)))
+    noise = rng.uniform(-1.0, 1.0, (n, m))
     noise[:, 0], noise[:, -1] = -1.0, 1.0
-    spread = draw(strategies.matrices((n, 1), elements=strategies.floats(min_value=0.1, max_value=5.0)))
-    return draw(strategies.matrices((n, 1))) + spread * noise
+    return rng.uniform(-5.0, 5.0, (n, 1)) + rng.uniform(0.1, 5.0, (n, 1)) * noise
+
+
+def dropout_gradients() -> st.SearchStrategy[dict[str, Any]]:
+    """{"dA", "D" (boolean or 0/1 floats), "keep_prob"} of one shape."""
+    return st.tuples(strategies.matrix_shapes(), st.sampled_from([np.bool_, np.float64]),
+                     st.sampled_from([0.5, 0.7, 0.8, 1.0]), st.integers(0, 2**32 - 1)).map(lambda d: _dropout_gradients(*d))
+
+
+def _dropout_gradients(shape: tuple[int, int], dtype: type, keep_prob: float, seed: int) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    return {"dA": rng.uniform(-5.0, 5.0, shape), "D": (rng.random(shape) < 0.6).astype(dtype), "keep_prob": keep_prob}
 
 
 def rows(*, near_constant: bool) -> st.SearchStrategy[np.ndarray]:

@@ -25,8 +25,8 @@ LAMBD = strategies.floats(min_value=0.01, max_value=5.0)
 @st.composite
 def cost_inputs(draw: st.DrawFn) -> dict[str, Any]:
     """{"AL", "Y", "parameters", "lambd"}: AL in (0.01, 0.99), 1 to 4 layers."""
-    X, parameters, Y = draw(strategies.networks())
-    AL = draw(strategies.matrices(Y.shape, elements=strategies.probabilities()))
+    X, parameters, Y = draw(network_inputs.networks())
+    AL = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).uniform(0.01, 0.99, Y.shape)
     return {"AL": AL, "Y": Y, "parameters": parameters, "lambd": draw(LAMBD)}
 
 
@@ -155,13 +155,7 @@ def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Gene
     check_equal(first, again, where="D from a generator in the same state as the first call's")
 
 
-DROPOUT_BACKWARD = {
-    "dA": strategies.matrices(st.shared(strategies.matrix_shapes(), key="dropout_backward")),
-    "D": st.shared(strategies.matrix_shapes(), key="dropout_backward").flatmap(
-        lambda shape: st.sampled_from([np.bool_, np.float64]).flatmap(
-            lambda dtype: strategies.labels(shape).map(lambda D: D.astype(dtype)))),
-    "keep_prob": st.sampled_from([0.5, 0.7, 0.8, 1.0]),
-}
+DROPOUT_BACKWARD = network_inputs.dropout_gradients()
 
 
 @VISIBLE.property("dropout_backward", "dA_prev = dA * D / keep_prob (D boolean or 0/1)", given=DROPOUT_BACKWARD,
