@@ -127,7 +127,8 @@ def _bwrap_options(as_root: bool) -> list[str]:
     env = [arg for key, value in _ENV.items() for arg in ("--setenv", key, value)]
     return [BWRAP, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
             *identity, "--die-with-parent", "--new-session", "--clearenv", *env,
-            "--ro-bind", "/usr", "/usr", *_usr_links(), "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+            "--ro-bind", "/usr", "/usr", *_usr_links(), "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--tmpfs", "/tmp",
             *_python_view(), "--perms", "0755", "--dir", "/opt"]
 
 
@@ -151,7 +152,8 @@ def _python_view() -> list[str]:
 def _parents(path: str) -> list[str]:
     """Directories leading to ``path``, created world-traversable (bwrap makes them 0700 otherwise)."""
     parts = Path(path).parents
-    return [arg for parent in reversed(parts) if str(parent) != "/" for arg in ("--perms", "0755", "--dir", str(parent))]
+    return [arg for parent in reversed(parts) if str(parent) != "/"
+            for arg in ("--perms", "0755", "--dir", str(parent))]
 
 
 def _covers(tree: Path) -> list[str]:

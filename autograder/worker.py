@@ -11,8 +11,9 @@ waits there. Each message carries one socket fd (``SCM_RIGHTS``); the server for
 that serves one submission over that socket and never serves another. A child:
 
 1. starts its own session; when ``nested`` is set (inside bubblewrap) it enters new user,
-   pid, mount, ipc and network namespaces (``_isolate``; no channel to a concurrent child): the grader kills the namespace's pid 1, which
-   kills every process the student started, ``setsid`` or not; a private tmpfs on ``/tmp``
+   pid, mount, ipc and network namespaces (``_isolate``; no channel to a concurrent child):
+   the grader kills the namespace's pid 1, which kills every process the student started,
+   ``setsid`` or not; a private tmpfs on ``/tmp``
    holds the scratch dir, invisible to other children and gone with them; every capability
    is dropped. The
    server and every child are non-dumpable: no ptrace, no /proc/PID/mem, root, cwd or fd of

@@ -20,7 +20,8 @@ CELLS = [
     "def scale(x, factor=2.0):\n    return x * factor * SCALE",
     "def relu_forward(Z):\n    return np.maximum(Z, 0), {'Z': Z, 'note': object()}\n"
     "def relu_backward(dA, cache):\n    return dA * (cache['Z'] > 0)",
-    "def batchnorm_stats(bn_param, Z):\n    bn_param['running_mean'] = bn_param.get('running_mean', 0) + Z.mean(axis=1, keepdims=True)\n"
+    "def batchnorm_stats(bn_param, Z):\n"
+    "    bn_param['running_mean'] = bn_param.get('running_mean', 0) + Z.mean(axis=1, keepdims=True)\n"
     "    bn_param['calls'] = bn_param.get('calls', 0) + 1\n    Z += 1\n    return None",
     "def draw(rng, n):\n    return rng.random(n)",
     "def step(x):\n    return helper_step(x) + 1\n",
@@ -102,7 +103,8 @@ def test_substitutes_are_called_back_for_one_call(student: Student) -> None:
         seen.append(x.copy())
         return x * 100
 
-    np.testing.assert_array_equal(student.call("step", np.ones(2), substitutes={"helper_step": helper_step}), [101, 101])
+    result = student.call("step", np.ones(2), substitutes={"helper_step": helper_step})
+    np.testing.assert_array_equal(result, [101, 101])
     np.testing.assert_array_equal(seen[0], np.ones(2))
     with pytest.raises(StudentError, match="NameError"):
         student.call("step", np.ones(2))
