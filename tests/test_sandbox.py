@@ -81,9 +81,8 @@ def died(factory: WorkerFactory, reason: str) -> str:
     return reason if factory.mode == "nested" else "died (a crash"
 
 
-def nested_only(factory: WorkerFactory) -> None:
-    if factory.mode != "nested":
-        pytest.skip("flat workers run one session at a time")
+#: For what does not depend on how workers are isolated (the same bwrap view, the same value checks).
+NESTED_ONLY = pytest.mark.parametrize("factory", ["nested"], indirect=True)
 
 
 def run(factory: WorkerFactory, cell: str, *, timeout: float = 5, files: dict | None = None) -> CellRun:
@@ -126,6 +125,7 @@ def test_infinite_loop_in_a_call(factory: WorkerFactory) -> None:
         call(factory, "def spin():\n    while True:\n        pass", "spin")
 
 
+@NESTED_ONLY
 def test_memory_bomb_is_a_memory_error(factory: WorkerFactory) -> None:
     result = run(factory, "import numpy as np\nblocks = [np.empty(1 << 27) for _ in range(64)]")
     assert not result.ok and not result.crashed and "MemoryError" in result.error
@@ -153,16 +153,19 @@ def test_os_exit_in_a_call_is_a_crash(factory: WorkerFactory) -> None:
         call(factory, "import os\ndef leave():\n    os._exit(7)", "leave")
 
 
+@NESTED_ONLY
 def test_sys_exit_in_a_cell_fails_only_that_cell(factory: WorkerFactory) -> None:
     result = run(factory, "import sys\nsys.exit(3)")
     assert not result.ok and not result.crashed and "SystemExit: 3" in result.error
 
 
+@NESTED_ONLY
 def test_sys_exit_in_a_call_is_a_student_error(factory: WorkerFactory) -> None:
     with pytest.raises(StudentError, match="SystemExit"):
         call(factory, "import sys\ndef leave():\n    sys.exit(1)", "leave")
 
 
+@NESTED_ONLY
 def test_unbounded_recursion_is_a_recursion_error(factory: WorkerFactory) -> None:
     result = run(factory, "def f(n):\n    return f(n + 1)\nf(0)")
     assert not result.crashed and "RecursionError" in result.error
@@ -173,6 +176,7 @@ def test_unbounded_recursion_without_a_limit_is_stopped(factory: WorkerFactory) 
     assert result.crashed
 
 
+@NESTED_ONLY
 def test_output_flood_is_truncated(factory: WorkerFactory) -> None:
     started = time.monotonic()
     result = run(factory, "import os, sys\nsys.stdout.write('x' * (300 << 20))\nos.write(1, b'y' * (1 << 20))\n"
@@ -182,6 +186,7 @@ def test_output_flood_is_truncated(factory: WorkerFactory) -> None:
     assert time.monotonic() - started < 10
 
 
+@NESTED_ONLY
 def test_deleting_files_touches_only_the_own_scratch(factory: WorkerFactory) -> None:
     result = run(factory, "import os, shutil, numpy\nshutil.rmtree('/usr/bin', ignore_errors=True)\n"
                           "shutil.rmtree(os.path.dirname(numpy.__file__), ignore_errors=True)\n"
@@ -197,6 +202,7 @@ SECRETS = ["/work/main/reference/__init__.py", "/work/main/gradebook.db", "/work
            "/work/shared/CONTRACT.md", "/proc/1/environ"]
 
 
+@NESTED_ONLY
 @pytest.mark.parametrize("path", SECRETS)
 def test_secrets_cannot_be_read(factory: WorkerFactory, path: str) -> None:
     result = run(factory, f"data = open({path!r}, 'rb').read()")
@@ -204,28 +210,33 @@ def test_secrets_cannot_be_read(factory: WorkerFactory, path: str) -> None:
                               or "IsADirectoryError" in result.error), result.error
 
 
+@NESTED_ONLY
 def test_the_repository_is_not_listed(factory: WorkerFactory) -> None:
     result = run(factory, "import os\nprint(sorted(os.listdir('/work/main')), sorted(os.listdir('/root')))")
     assert result.ok and result.output == "['.venv'] ['.pyenv']\n"
 
 
+@NESTED_ONLY
 def test_the_environment_is_scrubbed(factory: WorkerFactory) -> None:
     os.environ["AUTOGRADER_TEST_SECRET"] = "hunter2"
     result = run(factory, "import os\nprint(sorted(os.environ))")
     assert result.ok and "AUTOGRADER_TEST_SECRET" not in result.output and "OPENBLAS_NUM_THREADS" in result.output
 
 
+@NESTED_ONLY
 def test_no_network(factory: WorkerFactory) -> None:
     result = run(factory, "import socket\nsocket.create_connection(('1.1.1.1', 80), timeout=2)")
     assert not result.ok and "OSError" in result.error
 
 
+@NESTED_ONLY
 @pytest.mark.parametrize("module", ["reference", "autograder", "autograder.hidden"])
 def test_grader_packages_cannot_be_imported(factory: WorkerFactory, module: str) -> None:
     result = run(factory, f"import {module}")
     assert not result.ok and "ModuleNotFoundError" in result.error
 
 
+@NESTED_ONLY
 @pytest.mark.parametrize("path", ["/usr/lib/planted.py", "/opt/grader/wire.py", "/work/main/.venv/planted.pth"])
 def test_nothing_outside_scratch_is_writable(factory: WorkerFactory, path: str) -> None:
     result = run(factory, f"open({path!r}, 'w').write('x')")
@@ -250,8 +261,8 @@ print(sorted(os.listdir('/tmp')), sorted(os.listdir('.')), found)
 """
 
 
+@NESTED_ONLY
 def test_concurrent_sessions_cannot_see_or_touch_each_other(factory: WorkerFactory) -> None:
-    nested_only(factory)
     with factory.session() as first, factory.session() as second:
         assert first.run_cell("open('/tmp/planted', 'w').write('x'); open('secret.txt', 'w').write('x')", timeout=5).ok
         seen = second.run_cell(PEEK, timeout=5)
@@ -260,8 +271,8 @@ def test_concurrent_sessions_cannot_see_or_touch_each_other(factory: WorkerFacto
     assert_contained(factory)
 
 
+@NESTED_ONLY
 def test_concurrent_sessions_share_no_socket_namespace(factory: WorkerFactory) -> None:
-    nested_only(factory)
     with factory.session() as first, factory.session() as second:
         assert first.run_cell("import socket\nserver = socket.socket(socket.AF_UNIX)\nserver.bind('\\0grades')\n"
                               "server.listen()", timeout=5).ok
@@ -270,12 +281,14 @@ def test_concurrent_sessions_share_no_socket_namespace(factory: WorkerFactory) -
     assert_contained(factory)
 
 
+@NESTED_ONLY
 def test_an_object_that_equals_everything_is_refused(factory: WorkerFactory) -> None:
     with pytest.raises(BadValue, match="not a numpy array"):
         call(factory, "class Yes:\n    def __eq__(self, other):\n        return True\ndef forge():\n    return Yes()",
              "forge")
 
 
+@NESTED_ONLY
 def test_an_ndarray_subclass_arrives_as_a_plain_array(factory: WorkerFactory) -> None:
     result = call(factory, "import numpy as np\nclass Liar(np.ndarray):\n    def __eq__(self, other):\n"
                            "        return np.ones(np.shape(other), bool)\ndef forge():\n"
@@ -283,6 +296,7 @@ def test_an_ndarray_subclass_arrives_as_a_plain_array(factory: WorkerFactory) ->
     assert type(result) is np.ndarray and not (result == np.ones(3)).any()
 
 
+@NESTED_ONLY
 @pytest.mark.parametrize("value", ["np.array([1, None], dtype=object)", "np.zeros(60_000_000, np.uint8)",
                                    "np.array(['a'])", "(lambda: 1)"])
 def test_non_base_values_are_refused(factory: WorkerFactory, value: str) -> None:
@@ -394,6 +408,7 @@ def test_grader_packages_and_editable_hooks_inside_a_shown_tree_are_covered(
     assert ["--ro-bind", "/dev/null", str(site / "__editable__.kit.pth")] == options[2:]
 
 
+@NESTED_ONLY
 def test_monkeypatching_numpy_or_ipython_stays_in_the_worker(factory: WorkerFactory) -> None:
     cell = ("import numpy as np\nnp.allclose = lambda *a, **k: True\n"
             "np.testing.assert_allclose = lambda *a, **k: None\n"
