@@ -58,7 +58,7 @@ class Limits:
 
 def check_available() -> str | None:
     """Why the sandbox cannot run here, or None when it can."""
-    return _probe(os.getuid() == 0, "basic")
+    return None if nested_available() else _probe(os.getuid() == 0, "basic")
 
 
 def nested_available() -> bool:
