@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import functools
 
+import numpy as np
 import pytest
 
 import reference
@@ -108,3 +109,37 @@ def test_kill_rate_and_diagnosis_accuracy(capsys: pytest.CaptureFixture[str]) ->
         print(f"\nkill rate {kill_rate:.1%} of {len(graded)}; diagnosis accuracy {accuracy:.1%}; not named: {missed}")
     assert kill_rate == 1.0
     assert accuracy >= DIAGNOSIS_ACCURACY
+
+
+# Random functions are diagnosed from statistics: a student's own generator still gets named.
+
+def _he_with_xavier_scale(layer_dims: list[int], seed: int = 3) -> dict:
+    rng = np.random.default_rng(seed + 100)
+    return {key: value for l in range(1, len(layer_dims)) for key, value in (
+        (f"W{l}", rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(1 / layer_dims[l - 1])),
+        (f"b{l}", np.zeros((layer_dims[l], 1))))}
+
+
+def _dropout_with_global_generator(A: np.ndarray, keep_prob: float, rng: np.random.Generator) -> tuple:
+    D = np.random.rand(*A.shape) < keep_prob
+    return A * D, D
+
+
+def _batches_with_two_permutations(X: np.ndarray, Y: np.ndarray, mini_batch_size: int = 64, seed: int = 0) -> list:
+    rng = np.random.default_rng(seed)
+    X, Y = X[:, rng.permutation(X.shape[1])], Y[:, rng.permutation(X.shape[1])]
+    return [(X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]) for k in range(0, X.shape[1], mini_batch_size)]
+
+
+@pytest.mark.parametrize(("function", "student", "mistake"), [
+    ("initialize_parameters_he", _he_with_xavier_scale, "initialize_parameters_he.he_with_sqrt_1_over_n"),
+    ("dropout_forward", _dropout_with_global_generator, "dropout_forward.dropout_without_rescaling"),
+    ("random_mini_batches", _batches_with_two_permutations, "random_mini_batches.batches_two_permutations"),
+])
+def test_a_random_function_with_its_own_generator_is_diagnosed(function: str, student: object, mistake: str) -> None:
+    namespace = {name: getattr(reference, name) for name in POINTS}
+    namespace[function] = student
+    result = HIDDEN.run(function, Student(namespace), diagnose=explain)
+    message = next(m.message for m in CATALOG if m.id == mistake)
+    assert result.points < result.max_points
+    assert any(message in (p.diagnosis or "") for p in result.properties if not p.passed)
