@@ -105,8 +105,16 @@ def _test_cell(session: Session, step: Step, points: float, notes: list[str]) ->
 
 
 def _score(results: list[CheckResult], points: float) -> float:
-    """Sum of the collected points, within [0, points]."""
-    return min(max(sum(r.points for r in results), 0.0), points)
+    """Sum of the collected points, within [0, points], added as the test cell adds them.
+
+    Each ``run_checks`` / ``run_hidden_checks`` call (one per kind) returns its points
+    rounded to 9 decimals (``dnn_checks.cell.run_cell``), so nbgrader's score is that sum.
+    """
+    total = 0.0
+    for kind in dict.fromkeys(r.kind for r in results):
+        part = [r for r in results if r.kind == kind]
+        total += min(round(sum(r.points for r in part), 9), sum(r.max_points for r in part))
+    return min(max(total, 0.0), points)
 
 
 def _points(source: SourceNotebook, grade_id: str) -> float:

@@ -184,3 +184,12 @@ def test_student_names_cannot_shadow_builtins_in_test_cells(root: Path) -> None:
     result = grade(root, tc.submit(root, "s", "a1", tc.student_version(tc.source_a1(), {"double": forged})))
     assert cell_scores(result)["test_double"] == 2.0
     assert "double passed" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_cell_score_adds_the_points_as_the_test_cell_does() -> None:
+    from autograder.grading import _score
+    from dnn_checks.results import CheckResult
+
+    results = [CheckResult("f", "visible", 5 / 9, 1.0, ()), CheckResult("f", "hidden", 0.5, 2.0, ())]
+    assert _score(results, 3.0) == round(5 / 9, 9) + 0.5 == 1.0555555559999998
+    assert _score(results, 1.0) == 1.0
