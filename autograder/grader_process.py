@@ -10,6 +10,7 @@ cannot start, every task says why instead of grading.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from typing import Any
@@ -28,6 +29,7 @@ def start(insecure: bool) -> None:
         from autograder.remote import WorkerFactory
 
         _factory = WorkerFactory(insecure=insecure)
+        atexit.register(_factory.close)
     except Exception as exc:  # noqa: BLE001 - reported by every task of this process
         _startup_error = f"{type(exc).__name__}: {exc}"
 

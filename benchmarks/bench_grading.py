@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,11 +41,16 @@ def course_copy(root: Path, assignment: str) -> Path:
     return root
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    """Wall-clock seconds of ``command`` (which must succeed)."""
-    began = time.perf_counter()
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, its processes included) of ``command``, which must succeed."""
+    began, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _env() -> dict[str, str]:
@@ -65,26 +71,34 @@ def our_scores(path: Path, notebook: str, students: list[str]) -> dict[str, dict
 
 
 def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict[str, object]:
-    notebook = assignment
-    students = make_class(REPO / "source" / assignment / f"{notebook}.ipynb",
-                          REPO / "release" / assignment / f"{notebook}.ipynb", size=size)
+    """Grade the class both ways; the rates, the CPU time per notebook and the differences."""
+    students = make_class(REPO / "source" / assignment / f"{assignment}.ipynb",
+                          REPO / "release" / assignment / f"{assignment}.ipynb", size=size)
     ours, theirs = course_copy(work / "ours", assignment), course_copy(work / "nbgrader", assignment)
-    submit_class(ours, assignment, students, notebook=notebook)
-    submit_class(theirs, assignment, students[:nb_size], notebook=notebook)
-    ours_s = timed([str(BIN / "autograder"), "grade", assignment, "--jobs", str(jobs),
-                    "--json", str(ours / "grades.json")], ours)
+    submit_class(ours, assignment, students, notebook=assignment)
+    submit_class(theirs, assignment, students[:nb_size], notebook=assignment)
+    ours_s, ours_cpu = timed([str(BIN / "autograder"), "grade", assignment, "--jobs", str(jobs),
+                              "--json", str(ours / "grades.json")], ours)
     subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=theirs,
                    check=True, capture_output=True, env=_env())
-    theirs_s = timed([str(BIN / "nbgrader"), "autograde", assignment, "--force"], theirs)
+    theirs_s, theirs_cpu = timed([str(BIN / "nbgrader"), "autograde", assignment, "--force"], theirs)
     names = [s.name for s in students[:nb_size]]
-    mine, nbg = our_scores(ours / "grades.json", notebook, names), nbgrader_scores(theirs, assignment, notebook, names)
-    differ = {s: {g: (mine[s].get(g), nbg[s].get(g)) for g in set(mine[s]) | set(nbg[s])
-                  if mine[s].get(g) != nbg[s].get(g)} for s in names}
-    return {"assignment": assignment, "students": size, "jobs": jobs, "autograder_seconds": ours_s,
-            "autograder_notebooks_per_second": size / ours_s, "autograder_seconds_per_notebook": ours_s / size,
+    differences = compare(our_scores(ours / "grades.json", assignment, names),
+                          nbgrader_scores(theirs, assignment, assignment, names))
+    return {"assignment": assignment, "students": size, "jobs": jobs, "load_average": os.getloadavg()[0],
+            "autograder_seconds": ours_s, "autograder_notebooks_per_second": size / ours_s,
+            "autograder_seconds_per_notebook": ours_s / size, "autograder_cpu_seconds_per_notebook": ours_cpu / size,
             "nbgrader_students": nb_size, "nbgrader_seconds": theirs_s,
-            "nbgrader_notebooks_per_second": nb_size / theirs_s, "speedup": (size / ours_s) / (nb_size / theirs_s),
-            "same_grades": not any(differ.values()), "differences": {s: d for s, d in differ.items() if d}}
+            "nbgrader_notebooks_per_second": nb_size / theirs_s, "nbgrader_cpu_seconds_per_notebook": theirs_cpu / nb_size,
+            "speedup": (size / ours_s) / (nb_size / theirs_s), "cpu_speedup": (theirs_cpu / nb_size) / (ours_cpu / size),
+            "same_grades": not differences, "differences": differences}
+
+
+def compare(mine: dict[str, dict[str, float]], theirs: dict[str, dict[str, float]]) -> dict[str, dict]:
+    """``{student: {cell: (ours, nbgrader's)}}`` for every cell scored differently."""
+    differ = {s: {g: (mine[s].get(g), theirs[s].get(g)) for g in set(mine[s]) | set(theirs[s])
+                  if mine[s].get(g) != theirs[s].get(g)} for s in mine}
+    return {s: d for s, d in differ.items() if d}
 
 
 def main() -> None:
