@@ -12,17 +12,12 @@ needs; each ``dnn_helpers.py`` is what ``python -m autograder.helpers_module`` g
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
 import symtable
-import sys
 from pathlib import Path
 
 import pytest
 from course_notebooks import (
-    HIDDEN_REGION,
     ROOT,
-    SOLUTION_REGION,
     assert_fails_gracefully,
     assert_full_marks,
     checked_functions,
@@ -40,10 +35,10 @@ from course_notebooks import (
 from autograder import helpers_module
 from autograder.helpers_module import ASSIGNMENTS, TAUGHT, helpers_path, render, taught_from
 from autograder.hidden import HIDDEN
+from autograder.release import generate_release, imported_modules, release_files, release_texts, secret_lines
 from dnn_checks.contract import POINTS, points_of
 from dnn_checks.registry import VISIBLE
 
-MIN_SECRET_LINE = 20  # shorter solution lines ("return A, Z") say nothing; longer ones must not leak
 STUDENT_IMPORTS = {"__future__", "collections", "math", "typing", "numpy", "matplotlib", "sklearn"}
 TEST_CELL = (
     "from dnn_checks import run_checks\n"
@@ -77,17 +72,6 @@ def test_released_notebook_scores_zero_and_says_not_implemented(assignment: str,
 
 # --- the release ---------------------------------------------------------------------------
 
-def generate_release(course: Path, assignment: str) -> None:
-    """``nbgrader generate_assignment <assignment> --force`` in ``course`` (nbgrader runs alembic from PATH)."""
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                   cwd=course, env=dict(os.environ, PATH=path), check=True, capture_output=True, text=True)
-
-
-def release_files(folder: Path) -> dict[str, Path]:
-    return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize("assignment", present("source"))
 def test_release_is_up_to_date_with_source(assignment: str, tmp_path: Path) -> None:
     (tmp_path / "nbgrader_config.py").write_bytes((ROOT / "nbgrader_config.py").read_bytes())
@@ -103,45 +87,15 @@ def test_release_is_up_to_date_with_source(assignment: str, tmp_path: Path) -> N
             assert path.read_bytes() == committed[name].read_bytes(), f"{stale} ({name})"
 
 
-def secret_lines(nb) -> set[str]:
-    """Lines of the solution regions (whole manually graded answers) and of the hidden tests."""
-    regions = [m for cell in nb.cells for m in HIDDEN_REGION.findall(cell.source)]
-    for cell in nb.cells:
-        if grading(cell).get("solution"):
-            regions += SOLUTION_REGION.findall(cell.source) or [cell.source]
-    lines = {line.strip() for region in regions for line in region.splitlines()}
-    return {line for line in lines if len(line) >= MIN_SECRET_LINE}
-
-
-def release_texts(assignment: str) -> dict[str, str]:
-    """Every file of the assignment's release as text; a notebook as its cells' sources."""
-    texts = {}
-    for name, path in release_files(ROOT / "release" / assignment).items():
-        texts[name] = ("\n".join(c.source for c in read(path).cells) if name.endswith(".ipynb")
-                       else path.read_text())
-    return texts
-
-
 @pytest.mark.parametrize("assignment", present("release"))
 def test_release_holds_no_solution_and_no_hidden_test(assignment: str) -> None:
     secrets = secret_lines(read(notebook_path("source", assignment)))
     assert secrets, "the source notebook has no solution lines to look for"
-    for name, text in release_texts(assignment).items():
+    for name, text in release_texts(ROOT / "release" / assignment).items():
         leaked = secrets & {line.strip() for line in text.splitlines()}
         assert not leaked, f"release/{assignment}/{name} holds solution or hidden-test lines: {sorted(leaked)}"
         for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "run_hidden_checks"):
             assert marker not in text, f"release/{assignment}/{name} holds {marker!r}"
-
-
-def imported_modules(source: str) -> set[str]:
-    """The top-level package of every import statement in ``source``."""
-    modules = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            modules |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            modules.add((node.module or "").split(".")[0])
-    return modules
 
 
 @pytest.mark.parametrize("assignment", present("release"))
