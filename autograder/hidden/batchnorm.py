@@ -30,7 +30,7 @@ def named(failure: Failed, function: str, call: Callable[[Callable[..., Any]], A
     found = diagnose(function, call, output)
     if not found:
         return failure
-    return Failed(f"{failure}\nThis is what happens when: " + "; or ".join(m.message for m in found))
+    return Failed(f"{failure}\ndiagnosis: " + "; or ".join(m.message for m in found))
 
 
 def _forward_call(Z: Array, gamma: Array, beta: Array, bn_param: dict[str, Any]) -> Callable[[Callable[..., Any]], Any]:
