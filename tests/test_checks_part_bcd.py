@@ -10,7 +10,7 @@ import pytest
 import reference
 from autograder.expected_bcd import FILE, build_bcd
 from autograder.hidden import HIDDEN
-from autograder.mistakes import explain
+from autograder.mistakes import explain, mistakes_of
 from autograder.remote import WorkerFactory
 from autograder.sandbox import Limits
 from dnn_checks.contract import CALLS
@@ -92,3 +92,25 @@ def test_the_alternatives_earn_full_marks_through_a_worker() -> None:
         for function in REMOTE:
             for kind, points, max_points, failures in _grade(function, namespace):
                 assert points == max_points, (function, kind, failures)
+
+
+STUDENT_BACKWARD = '''
+def L_model_backward_with_regularization(AL, Y, caches, lambd):
+    grads, L, m = {}, len(caches), AL.shape[1]
+    dA = -(Y / AL - (1 - Y) / (1 - AL))
+    for l in range(L, 0, -1):
+        dA, dW, db = linear_activation_backward(dA, caches[l - 1], "sigmoid" if l == L else "relu")
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW + lambd / m * caches[l - 1][0][1], db
+    return grads
+'''
+
+
+def test_a_broken_callee_costs_only_its_own_points() -> None:
+    """L_model_backward_with_regularization over a wrong linear_activation_backward keeps its hidden points."""
+    namespace = _reference_namespace()
+    exec(STUDENT_BACKWARD, namespace)  # noqa: S102 - a student's cell
+    namespace["linear_activation_backward"] = mistakes_of("linear_activation_backward")[0].wrong
+    substitutes = {name: getattr(reference, name) for name in CALLS["L_model_backward_with_regularization"]}
+    result = HIDDEN.run("L_model_backward_with_regularization", Student(namespace), substitutes=substitutes)
+    assert result.points == result.max_points
+    assert any(p.from_callee for p in result.properties)
