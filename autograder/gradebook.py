@@ -120,13 +120,15 @@ class Recorder:
 
 def _record_notebook(gb: Gradebook, assignment: str, student: str, name: str,
                      notebook: Mapping[str, Any], source: SourceNotebook) -> None:
+    """Auto scores of the test cells (None for manual ones) and the comments of the solution cells."""
+    submitted = gb.find_submission_notebook(name, assignment, student)
+    grades, comments = {g.name: g for g in submitted.grades}, {c.name: c for c in submitted.comments}
     for cell in source.graded():
-        grade = gb.find_grade(cell.grade_id, name, assignment, student)
+        grade = grades[cell.grade_id]
         grade.auto_score = notebook["cells"][cell.grade_id]["score"] if cell.role == "test" else None
         grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
     for solution, tests in _tests_of_solutions(source).items():
-        comment = gb.find_comment(solution, name, assignment, student)
-        comment.auto_comment = "\n\n".join(notebook["cells"][t]["feedback"] for t in tests) or None
+        comments[solution].auto_comment = "\n\n".join(notebook["cells"][t]["feedback"] for t in tests) or None
 
 
 def _tests_of_solutions(source: SourceNotebook) -> dict[str, list[str]]:
