@@ -114,6 +114,13 @@ def test_released_helpers_define_nothing_this_or_a_later_assignment_teaches(assi
     assert not defined & set(taught_from(assignment))
 
 
+@pytest.mark.parametrize("assignment", present("source"))
+def test_source_notebook_is_committed_without_outputs(assignment: str) -> None:
+    ran = [c.id for c in read(notebook_path("source", assignment)).cells
+           if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
+    assert not ran, f"clear the outputs of {ran} (the tests run the notebook)"
+
+
 # --- graded cells and checks -----------------------------------------------------------
 
 @pytest.mark.parametrize("assignment", present("source"))
