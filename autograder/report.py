@@ -1,0 +1,341 @@
+"""``autograder report``: one self-contained HTML page on an assignment's grades, for the course staff.
+
+It reads the results the grading command stored (``autograder.store``: one file per student,
+with every cell's check results) and shows: the distribution of total scores, each
+exercise's pass rate (full marks among the notebooks that could be graded), the most frequent
+mistakes the hidden checks diagnosed, the grading time of each submission, and the
+submissions to look at (not submitted, unreadable, timed out, crashed, raised an error,
+returned something that is not an array). Plots are inline SVG (matplotlib); the page loads
+nothing from the network.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from html import escape
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from autograder import store
+
+#: What a flag's text looks like in the feedback, and the flag it raises (first match wins per note).
+SIGNS = (
+    ("ran for more than", "timeout"),
+    ("stopped the worker", "crash"),
+    ("the grader failed", "grader failed"),
+    ("not a numpy array, number", "not an array"),
+    ("raised an error", "error"),
+)
+#: Errors a released stub raises: an unfinished exercise, not something to look at.
+UNFINISHED = "NotImplementedError"
+COLORS = {"bar": "#3b6ea8", "full": "#2a9d6f", "part": "#e0a030", "none": "#c8553d", "grid": "#dddddd"}
+STYLE = Path(__file__).parent / "templates" / "report.css"
+
+
+class Flag(NamedTuple):
+    """Something a TA should look at: ``kind`` (e.g. ``"timeout"``) and where and what, in a line."""
+
+    kind: str
+    detail: str
+
+
+class Row(NamedTuple):
+    """One student's line of the report."""
+
+    student: str
+    score: float
+    max_score: float
+    seconds: float
+    flags: list[Flag]
+    notebooks: list[str]
+
+
+def load_results(root: Path, assignment: str) -> dict[str, dict[str, Any]]:
+    """The stored result of every graded student of ``assignment``, by student."""
+    results = {}
+    for path in sorted(store.results_dir(root, assignment).glob("*.json")):
+        try:
+            results[path.stem] = json.loads(path.read_text())["result"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a half-written file: the next grading run replaces it
+    return results
+
+
+def flags(result: Mapping[str, Any]) -> list[Flag]:
+    """Why a submission needs a look: notebook errors, then each cell note of a timeout, crash or error."""
+    found = []
+    for name, notebook in result["notebooks"].items():
+        if notebook.get("error"):
+            kind = "not submitted" if notebook["error"] == "not submitted" else "unreadable"
+            kind = "grader failed" if "the grader failed" in notebook["error"] else kind
+            found.append(Flag(kind, f"{name}: {notebook['error']}"))
+            continue
+        found += [flag for gid, cell in notebook["cells"].items() for flag in _cell_flags(gid, cell)]
+    return _unique(found)
+
+
+def _cell_flags(grade_id: str, cell: Mapping[str, Any]) -> list[Flag]:
+    """At most one flag of each kind per cell: the notes on earlier cells, then the failed checks' messages."""
+    notes = [part for part in cell["feedback"].split("Note: ") if part.strip()]
+    messages = [p["message"] for check in cell.get("checks", ()) for p in check["properties"] if not p["passed"]]
+    found: dict[str, Flag] = {}
+    for text in [*notes, *messages]:
+        sign, kind = next(((sign, kind) for sign, kind in SIGNS if sign in text), (None, None))
+        if kind and kind not in found and not (kind == "error" and UNFINISHED in text):
+            found[kind] = Flag(kind, f"{grade_id}: {_gist(text, sign)}")
+    return list(found.values())
+
+
+def _gist(text: str, sign: str) -> str:
+    """The line that says what happened: "cell X raised <the exception line>", else the line with ``sign``."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    line = next(line for line in lines if sign in line)
+    if sign == "raised an error":
+        exception = [x for x in lines if x.split(":")[0].split(".")[-1].endswith(("Error", "Exception", "Exit"))]
+        line = f"{line.split(' raised an error')[0]} raised {exception[-1].rstrip(':') if exception else 'an error'}"
+    line = line.split(" (the cells before it")[0]
+    return line if len(line) <= 200 else line[:197] + "..."
+
+
+def _unique(found: Iterable[Flag]) -> list[Flag]:
+    """Flags without repeats of the same kind and detail, in order."""
+    return list(dict.fromkeys(found))
+
+
+def rows(results: Mapping[str, Mapping[str, Any]]) -> list[Row]:
+    return [Row(student, r["score"], r["max_score"], float(r.get("seconds", 0.0)), flags(r), list(r["notebooks"]))
+            for student, r in sorted(results.items())]
+
+
+class Exercise(NamedTuple):
+    """A graded cell across the class: full marks and mean score among the notebooks that were graded."""
+
+    notebook: str
+    grade_id: str
+    max_score: float
+    graded: int
+    full: int
+    mean: float
+
+
+def exercises(results: Mapping[str, Mapping[str, Any]]) -> list[Exercise]:
+    """Every autograded cell, in notebook order, with its pass rate over the gradable notebooks."""
+    cells: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for result in results.values():
+        for name, notebook in result["notebooks"].items():
+            for gid, cell in notebook["cells"].items():
+                if not notebook.get("error") and "graded by hand" not in cell["feedback"]:
+                    cells.setdefault((name, gid), []).append(cell)
+    return [Exercise(name, gid, graded[0]["max_score"], len(graded),
+                     sum(c["score"] >= c["max_score"] for c in graded),
+                     statistics.fmean(c["score"] for c in graded)) for (name, gid), graded in cells.items()]
+
+
+class Diagnosis(NamedTuple):
+    function: str
+    message: str
+    students: list[str]
+
+
+def diagnoses(results: Mapping[str, Mapping[str, Any]]) -> list[Diagnosis]:
+    """The mistakes the hidden checks named, most frequent first, each counted once per student."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    for student, result in results.items():
+        for notebook in result["notebooks"].values():
+            for cell in notebook["cells"].values():
+                for check in cell.get("checks", ()):
+                    for prop in check["properties"]:
+                        if prop.get("diagnosis"):
+                            seen.setdefault((check["function"], prop["diagnosis"]), set()).add(student)
+    found = [Diagnosis(function, message, sorted(who)) for (function, message), who in seen.items()]
+    return sorted(found, key=lambda d: (-len(d.students), d.function, d.message))
+
+
+# --- plots ---------------------------------------------------------------------------------
+
+def _svg(figure: Any) -> str:
+    """A matplotlib figure as an inline ``<svg>`` element (text kept as text)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(width, height), dpi=100)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_axisbelow(True)
+    return figure, axes
+
+
+def score_plot(table: list[Row]) -> str:
+    """Histogram of the total scores, in percent of the maximum (10 bins)."""
+    figure, axes = _figure(6, 3)
+    percents = [100 * r.score / r.max_score if r.max_score else 0.0 for r in table]
+    axes.hist(percents, bins=[i * 10 for i in range(11)], color=COLORS["bar"], edgecolor="white")
+    axes.set_xlabel("total score (% of the maximum)")
+    axes.set_ylabel("students")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.grid(axis="y", color=COLORS["grid"])
+    axes.set_xlim(0, 100)
+    return _svg(figure)
+
+
+def pass_rate_plot(rates: list[Exercise]) -> str:
+    """One horizontal bar per exercise: the share of graded notebooks with full marks."""
+    figure, axes = _figure(6, 0.8 + 0.28 * len(rates))
+    shares = [100 * e.full / e.graded if e.graded else 0.0 for e in rates]
+    colors = [COLORS["full"] if s >= 80 else COLORS["part"] if s >= 50 else COLORS["none"] for s in shares]
+    labels = [e.grade_id.removeprefix("test_") for e in rates]
+    axes.barh(range(len(rates)), shares, color=colors)
+    axes.set_yticks(range(len(rates)), labels, fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("students with full marks (% of the graded notebooks)")
+    axes.grid(axis="x", color=COLORS["grid"])
+    return _svg(figure)
+
+
+def time_plot(table: list[Row]) -> str:
+    """The grading time of each submission, longest first; flagged ones in red (names up to 60 students)."""
+    ordered = sorted(table, key=lambda r: -r.seconds)
+    figure, axes = _figure(6, 0.8 + 0.22 * min(len(ordered), 60))
+    colors = [COLORS["none"] if r.flags else COLORS["bar"] for r in ordered]
+    axes.barh(range(len(ordered)), [r.seconds for r in ordered], color=colors)
+    if len(ordered) <= 60:
+        axes.set_yticks(range(len(ordered)), [r.student for r in ordered], fontsize=8)
+    else:
+        axes.set_yticks([])
+    axes.invert_yaxis()
+    axes.set_xlabel("seconds (red: a submission to look at)")
+    axes.grid(axis="x", color=COLORS["grid"])
+    return _svg(figure)
+
+
+# --- the page ------------------------------------------------------------------------------
+
+def page(assignment: str, results: Mapping[str, Mapping[str, Any]], *, feedback_base: str = "") -> str:
+    """The whole report as one HTML document."""
+    table = rows(results)
+    if not table:
+        return _document(assignment, "<p>No graded submission yet: run <code>autograder grade "
+                                     f"{escape(assignment)}</code> first.</p>")
+    rates = exercises(results)
+    body = "\n".join([
+        _cards(table),
+        _section("Total scores", score_plot(table)),
+        _section("Pass rate per exercise", pass_rate_plot(rates) + _rates_table(rates)) if rates else "",
+        _section("Most frequent diagnosed mistakes", _mistakes_table(diagnoses(results))),
+        _section("Submissions to look at", _flags_table(table, assignment, feedback_base)),
+        _section("Grading time per submission", time_plot(table)),
+        _section("Every student", _students_table(table, assignment, feedback_base)),
+    ])
+    return _document(assignment, body)
+
+
+def _document(assignment: str, body: str) -> str:
+    title = f"{escape(assignment)}: grading report"
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<style>{STYLE.read_text()}</style></head>\n<body><main><h1>{title}</h1>\n{body}\n</main></body></html>\n")
+
+
+def _section(title: str, content: str) -> str:
+    return f'<section><h2>{escape(title)}</h2>\n{content}\n</section>'
+
+
+def _cards(table: list[Row]) -> str:
+    """The numbers at the top: students, submitted, mean and median score, flagged, grading time."""
+    submitted = [r for r in table if not any(f.kind == "not submitted" for f in r.flags)]
+    percents = [100 * r.score / r.max_score for r in submitted if r.max_score] or [0.0]
+    cards = (("students", f"{len(table)}"), ("submitted", f"{len(submitted)}"),
+             ("mean score", f"{statistics.fmean(percents):.0f}%"), ("median score", f"{statistics.median(percents):.0f}%"),
+             ("to look at", f"{sum(bool(r.flags) for r in table)}"),
+             ("grading time", f"{sum(r.seconds for r in table):.0f} s"))
+    items = "".join(f'<div class="card"><div class="value">{value}</div><div class="label">{label}</div></div>'
+                    for label, value in cards)
+    return f'<div class="cards">{items}</div>'
+
+
+def _rates_table(rates: list[Exercise]) -> str:
+    body = "".join(f"<tr><td>{escape(e.grade_id)}</td><td>{escape(e.notebook)}</td><td class=num>{e.full}/{e.graded}</td>"
+                   f"<td class=num>{e.mean:.2f} / {e.max_score:g}</td></tr>" for e in rates)
+    return ('<details><summary>as a table</summary><table><thead><tr><th>cell</th><th>notebook</th>'
+            f"<th>full marks</th><th>mean score</th></tr></thead><tbody>{body}</tbody></table></details>")
+
+
+def _mistakes_table(found: list[Diagnosis], limit: int = 15) -> str:
+    if not found:
+        return "<p>The hidden checks diagnosed no catalogued mistake.</p>"
+    body = "".join(f"<tr><td class=num>{len(d.students)}</td><td><code>{escape(d.function)}</code></td>"
+                   f"<td>{escape(d.message)}</td><td class=who>{escape(_names(d.students))}</td></tr>"
+                   for d in found[:limit])
+    more = f"<p>and {len(found) - limit} more.</p>" if len(found) > limit else ""
+    return ("<table><thead><tr><th>students</th><th>function</th><th>diagnosis</th><th>who</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>{more}")
+
+
+def _names(students: list[str], shown: int = 4) -> str:
+    return ", ".join(students[:shown]) + (f" and {len(students) - shown} more" if len(students) > shown else "")
+
+
+def _flags_table(table: list[Row], assignment: str, base: str) -> str:
+    flagged = [r for r in table if r.flags]
+    if not flagged:
+        return "<p>Every submission ran to the end: no timeout, crash, error or missing notebook.</p>"
+    body = "".join(f"<tr><td>{_student_link(r, assignment, base)}</td><td>{_badges(r.flags)}</td>"
+                   f"<td><ul>{''.join(f'<li>{escape(line)}</li>' for line in _grouped(r.flags))}</ul></td></tr>"
+                   for r in flagged)
+    return f"<table><thead><tr><th>student</th><th>flags</th><th>details</th></tr></thead><tbody>{body}</tbody></table>"
+
+
+def _grouped(found: list[Flag], shown: int = 3) -> list[str]:
+    """One line per kind of flag: its first details, and how many more cells have it."""
+    by_kind: dict[str, list[str]] = {}
+    for flag in found:
+        by_kind.setdefault(flag.kind, []).append(flag.detail)
+    return [line for details in by_kind.values() for line in details[:shown]]  \
+        + [f"... and {len(d) - shown} more cells like these" for d in by_kind.values() if len(d) > shown]
+
+
+def _badges(found: list[Flag]) -> str:
+    kinds = Counter(f.kind for f in found)
+    return " ".join(f'<span class="badge {kind.replace(" ", "-")}">{escape(kind)}'
+                    + (f" &times;{n}" if n > 1 else "") + "</span>" for kind, n in kinds.items())
+
+
+def _student_link(row: Row, assignment: str, base: str) -> str:
+    if not base or not row.notebooks:
+        return escape(row.student)
+    return f'<a href="{escape(base)}/{escape(row.student)}/{escape(assignment)}/{escape(row.notebooks[0])}.html">' \
+           f"{escape(row.student)}</a>"
+
+
+def _students_table(table: list[Row], assignment: str, base: str) -> str:
+    body = "".join(f"<tr><td>{_student_link(r, assignment, base)}</td><td class=num>{r.score:.1f} / {r.max_score:g}</td>"
+                   f"<td class=num>{r.seconds:.1f} s</td><td>{_badges(r.flags)}</td></tr>" for r in table)
+    return ("<table><thead><tr><th>student</th><th>score</th><th>grading time</th><th>flags</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def write(root: Path, assignment: str, path: Path | None = None) -> Path:
+    """Write the report (default ``<root>/reports/<assignment>.html``), linking each student to the feedback."""
+    path = path or root / "reports" / f"{assignment}.html"
+    feedback = root / "feedback"
+    base = Path(os.path.relpath(feedback.resolve(), path.parent.resolve())).as_posix()
+    store.write_atomic(path, page(assignment, load_results(root, assignment), feedback_base=base))
+    return path
