@@ -9,7 +9,7 @@ When torch is importable the same step runs in PyTorch on the CPU (float64, auto
 repeat by repeat, so that load from other processes hits them alike; medians are reported.
 Peak memory is the highest extra allocation during one step (tracemalloc, numpy only).
 
-    python benchmarks/bench_training_step.py [--threads N] [--repeats R]
+    python benchmarks/bench_training_step.py [--threads N] [--repeats R] [--cpu-time]
 """
 
 from __future__ import annotations
@@ -114,16 +114,17 @@ def torch_step(net: TorchProblem) -> None:
     net.X.grad = None
 
 
-def interleaved_medians(functions: list[Callable[[], None]], repeats: int) -> list[float]:
+def interleaved_medians(functions: list[Callable[[], None]], repeats: int,
+                        clock: Callable[[], float] = time.perf_counter) -> list[float]:
     """Median seconds per call of each function, timed in turn within every repeat (after a warm-up)."""
     times: list[list[float]] = [[] for _ in functions]
     for function in functions:
         function()
     for _ in range(repeats):
         for function, record in zip(functions, times):
-            start = time.perf_counter()
+            start = clock()
             function()
-            record.append(time.perf_counter() - start)
+            record.append(clock() - start)
     return [statistics.median(record) for record in times]
 
 
@@ -136,7 +137,8 @@ def peak_extra_mib(function: Callable[[], None]) -> float:
     return peak / 2**20
 
 
-def measure(layer_dims: list[int], m: int, repeats: int) -> Row:
+def measure(layer_dims: list[int], m: int, repeats: int,
+            clock: Callable[[], float] = time.perf_counter) -> Row:
     """Time the reference step, its floor and (if installed) torch's step on one problem
     (the reference step starts from the same parameters every time: the same work)."""
     problem = make_problem(layer_dims, m)
@@ -144,7 +146,7 @@ def measure(layer_dims: list[int], m: int, repeats: int) -> Row:
     net = torch_problem(problem)
     if net is not None:
         functions.append(lambda: torch_step(net))
-    step_s, floor_s, *torch_s = interleaved_medians(functions, repeats)
+    step_s, floor_s, *torch_s = interleaved_medians(functions, repeats, clock)
     return Row("-".join(map(str, layer_dims)), m, 1e3 * step_s, 1e3 * floor_s,
                1e3 * torch_s[0] if torch_s else None, peak_extra_mib(functions[0]))
 
@@ -170,7 +172,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=None, help="BLAS (and torch) threads; default: as found")
     parser.add_argument("--repeats", type=int, default=15, help="timed calls of each function per size")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time with the process's CPU time, not wall time: steadier on a busy "
+                             "machine, comparable across functions only with --threads 1")
     args = parser.parse_args()
+    clock = time.process_time if args.cpu_time else time.perf_counter
     threads = args.threads or blas_threads()
     with threadpool_limits(limits=threads, user_api="blas"):
         try:
@@ -180,8 +186,9 @@ def main() -> None:
         except ImportError:
             print("torch is not installed (pip install '.[bench]'): no PyTorch comparison")
         print(f"numpy {np.__version__}, BLAS threads: {blas_threads()}, repeats: {args.repeats}, "
+              f"clock: {'CPU' if args.cpu_time else 'wall'} time, "
               f"load average before: {os.getloadavg()[0]:.1f}\n")
-        print(markdown([measure(dims, m, args.repeats) for dims, m in CONFIGS]))
+        print(markdown([measure(dims, m, args.repeats, clock) for dims, m in CONFIGS]))
         print(f"\nload average after: {os.getloadavg()[0]:.1f} (other processes on these cores add noise)")
 
 
