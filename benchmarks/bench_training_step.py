@@ -170,7 +170,8 @@ def blas_threads() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=None, help="BLAS (and torch) threads; default: as found")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS (and torch) threads; default: as found")
     parser.add_argument("--repeats", type=int, default=15, help="timed calls of each function per size")
     parser.add_argument("--cpu-time", action="store_true",
                         help="time with the process's CPU time, not wall time: steadier on a busy "

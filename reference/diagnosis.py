@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 BIAS_ADVICE = "high bias: train a bigger network, train longer, or try another architecture"
-VARIANCE_ADVICE = "high variance: get more data, regularize (L2, dropout, augmentation), or try another architecture"
+VARIANCE_ADVICE = ("high variance: get more data, regularize (L2, dropout, augmentation), "
+                   "or try another architecture")
 FINE_ADVICE = "low bias and low variance: the model fits; keep it"
 
 

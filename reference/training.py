@@ -3,9 +3,10 @@ batch norm and early stopping on the dev cost; prediction and accuracy.
 
 The passes are ``reference.network``'s, composed of the core's layer, dropout and
 batch-norm functions (for a plain network they match ``L_model_forward`` and
-``L_model_backward_with_regularization``, and stay finite where a sigmoid saturates). Costs are per epoch: the train cost is the mean of the mini-batch costs (weighted by
-batch size, dropout active, L2 term included); the dev cost is the plain cross-entropy of
-the network in test mode (no dropout, batch norm with running statistics).
+``L_model_backward_with_regularization``, and stay finite where a sigmoid saturates).
+Costs are per epoch: the train cost is the mean of the mini-batch costs (weighted by batch
+size, dropout active, L2 term included); the dev cost is the plain cross-entropy of the
+network in test mode (no dropout, batch norm with running statistics).
 """
 
 from __future__ import annotations
@@ -216,7 +217,8 @@ def train_model(X: Array, Y: Array, layer_dims: Sequence[int], *, optimizer: str
     for epoch in range(num_epochs):
         batches = random_mini_batches(X, Y, mini_batch_size, seed + epoch) if mini_batch_size else [(X, Y)]
         state, cost = run_epoch(batches, state, schedule(learning_rate, epoch), setup)
-        dev_cost = None if X_dev is None else evaluate_cost(X_dev, Y_dev, state.parameters, state.bn_params, output)
+        dev_cost = (None if X_dev is None
+                    else evaluate_cost(X_dev, Y_dev, state.parameters, state.bn_params, output))
         history = record(history, state, cost, dev_cost)
         if patience is not None and epoch - history.best_epoch >= patience:
             break
