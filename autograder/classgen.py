@@ -23,6 +23,7 @@ import inspect
 import json
 import random
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -133,11 +134,14 @@ def hostile(nb: NotebookNode, trick: str, *, gradebook: Path) -> NotebookNode:
 
 
 def make_class(source_path: Path, release_path: Path, *, size: int, seed: int = 0,
-               gradebook: Path = Path("gradebook.db")) -> list[Student]:
-    """``size`` students: :data:`SPECIAL` up to half the class, then two in three with mistakes, the rest correct."""
+               special: Sequence[tuple[str, str]] = SPECIAL, gradebook: Path = Path("gradebook.db")) -> list[Student]:
+    """``size`` students: ``special`` ones up to half the class, then two in three with mistakes, the rest correct.
+
+    The same arguments give the same class.
+    """
     source, release = (nbformat.read(p, as_version=4) for p in (source_path, release_path))
     rng, name = random.Random(seed), release_path.name
-    special = SPECIAL[:size // 2]
+    special = tuple(special)[:size // 2]
     students = [_special(kind, trick, solved(source, release), name, gradebook) for kind, trick in special]
     for number in range(1, size - len(special) + 1):
         nb = solved(source, release)

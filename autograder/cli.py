@@ -3,6 +3,9 @@
     autograder grade ASSIGNMENT [--student ID ...] [--jobs N] [--json PATH] [--force]
                      [--course DIR] [--insecure] [--dask ADDRESS]
     autograder release ASSIGNMENT [--course DIR] [--insecure]
+    autograder report ASSIGNMENT [--output PATH] [--course DIR]
+    autograder export ASSIGNMENT [--csv PATH] [--gradescope DIR] [--course DIR]
+    autograder demo [--dir DIR] [--students N] [--assignment NAME ...] [--jobs N] [--insecure]
 
 Each sub-command is a ``add_<name>(subparsers)`` that sets ``func`` to its runner; the
 runners import their pipeline lazily, so that ``--help`` is fast.
@@ -96,11 +99,107 @@ def run_release(args: argparse.Namespace) -> int:
     return EXIT_OK if not made.problems else EXIT_UNSOUND
 
 
+def add_report(subparsers: argparse._SubParsersAction) -> None:
+    """``report``: the staff's HTML page on an assignment's grades (``autograder.report``)."""
+    command = subparsers.add_parser("report", help="write the staff's HTML report of an assignment's grades",
+                                    description="One self-contained HTML page: score distribution, pass rates, "
+                                                "diagnosed mistakes, grading times, submissions to look at.")
+    command.add_argument("assignment", metavar="ASSIGNMENT")
+    command.add_argument("--output", type=Path, default=None, metavar="PATH",
+                         help="where to write it (default: reports/ASSIGNMENT.html in the course)")
+    command.add_argument("--course", type=Path, default=None, metavar="DIR",
+                         help="the course directory (default: the current directory)")
+    command.set_defaults(func=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from autograder.course import CourseError, find_course, source_notebooks
+    from autograder.report import write
+
+    try:
+        root = find_course(args.course)
+        source_notebooks(root, args.assignment)
+    except CourseError as exc:
+        print(f"autograder report: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    print(write(root, args.assignment, args.output))
+    return EXIT_OK
+
+
+def add_export(subparsers: argparse._SubParsersAction) -> None:
+    """``export``: the stored grades per cell as CSV, or as Gradescope results (``autograder.exports``)."""
+    command = subparsers.add_parser("export", help="export an assignment's grades per cell (CSV) or for Gradescope",
+                                    description="Export the grades stored by `autograder grade`.")
+    command.add_argument("assignment", metavar="ASSIGNMENT")
+    command.add_argument("--csv", type=Path, default=None, metavar="PATH", help="one row per student and graded cell")
+    command.add_argument("--gradescope", type=Path, default=None, metavar="DIR",
+                         help="write DIR/<student>/results.json in Gradescope's autograder format")
+    command.add_argument("--course", type=Path, default=None, metavar="DIR",
+                         help="the course directory (default: the current directory)")
+    command.set_defaults(func=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from autograder.course import CourseError, find_course, source_notebooks
+    from autograder.exports import write_csv, write_gradescope
+
+    if args.csv is None and args.gradescope is None:
+        print("autograder export: give --csv PATH, --gradescope DIR, or both", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    try:
+        root = find_course(args.course)
+        source_notebooks(root, args.assignment)
+    except CourseError as exc:
+        print(f"autograder export: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    if args.csv is not None:
+        print(f"{args.csv}: {write_csv(root, args.assignment, args.csv)} rows")
+    if args.gradescope is not None:
+        print(f"{args.gradescope}: {len(write_gradescope(root, args.assignment, args.gradescope))} results.json")
+    return EXIT_OK
+
+
+def add_demo(subparsers: argparse._SubParsersAction) -> None:
+    """``demo``: the kit end to end on example students (``autograder.demo``)."""
+    command = subparsers.add_parser("demo", help="release, grade and report a class of example students",
+                                    description="Copy the course to a new folder, release every assignment (proven "
+                                                "sound), generate example submissions (correct, with mistakes, "
+                                                "hostile, broken), grade them, write feedback, reports and exports.")
+    command.add_argument("--dir", type=Path, default=None, metavar="DIR",
+                         help="an empty or new folder for the demo course (default: a new temporary folder)")
+    command.add_argument("--students", type=_positive, default=None, metavar="N",
+                         help="students per assignment (default: 14)")
+    command.add_argument("--assignment", action="extend", nargs="+", default=[], metavar="NAME",
+                         help="only these assignments (default: all four)")
+    command.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                         help="grading processes (default: the number of cores)")
+    command.add_argument("--insecure", action="store_true",
+                         help="grade without the sandbox where it is unavailable (the hostile examples run unconfined)")
+    command.set_defaults(func=run_demo)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from autograder.course import CourseError
+    from autograder.demo import DEFAULT_STUDENTS, demo
+    from autograder.helpers_module import ASSIGNMENTS
+
+    try:
+        _, steps = demo(folder=args.dir, students=args.students or DEFAULT_STUDENTS,
+                        assignments=args.assignment or ASSIGNMENTS, insecure=args.insecure, jobs=args.jobs)
+    except CourseError as exc:
+        print(f"autograder demo: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    return EXIT_OK if all(step.sound for step in steps) else EXIT_UNSOUND
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="autograder", description="Grade the course's notebooks safely.")
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_grade(subparsers)
     add_release(subparsers)
+    add_report(subparsers)
+    add_export(subparsers)
+    add_demo(subparsers)
     return top
 
 
