@@ -197,6 +197,16 @@ def initial_state(layer_dims: Sequence[int], optimizer: str, batch_norm: bool, s
     return State(parameters, OPTIMIZER_STATE[optimizer](parameters), 0, bn_params)
 
 
+def check_options(optimizer: str, output: str, patience: int | None, X_dev: Array | None) -> None:
+    """Raise ValueError for an unknown optimizer or output, or early stopping without a dev set."""
+    if optimizer not in OPTIMIZER_STATE:
+        raise ValueError(f"optimizer must be one of {sorted(OPTIMIZER_STATE)}, not {optimizer!r}")
+    if output not in ("sigmoid", "softmax"):
+        raise ValueError(f'output must be "sigmoid" or "softmax", not {output!r}')
+    if patience is not None and X_dev is None:
+        raise ValueError("early stopping (patience) needs a dev set (X_dev, Y_dev)")
+
+
 def train_model(X: Array, Y: Array, layer_dims: Sequence[int], *, optimizer: str = "gd",
                 learning_rate: float = 0.01, num_epochs: int = 100,
                 mini_batch_size: int | None = 64, decay: Decay | tuple | None = None,
@@ -209,20 +219,17 @@ def train_model(X: Array, Y: Array, layer_dims: Sequence[int], *, optimizer: str
     mini_batch_size None means full batch; the batches are reshuffled every epoch (seed + epoch).
     patience: stop after that many epochs without a new lowest dev cost and keep the best.
     """
-    if optimizer not in OPTIMIZER_STATE or (patience is not None and X_dev is None):
-        raise ValueError("optimizer must be gd, momentum, rmsprop or adam; patience needs X_dev")
+    check_options(optimizer, output, patience, X_dev)
     state = initial_state(layer_dims, optimizer, batch_norm, seed)
     setup = Setup(output, lambd, keep_prob, np.random.default_rng(seed), optimizer, beta1, beta2)
     schedule, history = learning_rate_schedule(decay), History([], [], state, 0)
     for epoch in range(num_epochs):
         batches = random_mini_batches(X, Y, mini_batch_size, seed + epoch) if mini_batch_size else [(X, Y)]
         state, cost = run_epoch(batches, state, schedule(learning_rate, epoch), setup)
-        dev_cost = (None if X_dev is None
-                    else evaluate_cost(X_dev, Y_dev, state.parameters, state.bn_params, output))
-        history = record(history, state, cost, dev_cost)
+        dev = None if X_dev is None else evaluate_cost(X_dev, Y_dev, state.parameters, state.bn_params, output)
+        history = record(history, state, cost, dev)
         if patience is not None and epoch - history.best_epoch >= patience:
             break
     kept = history.best if patience is not None else state
-    stopped = len(history.costs) < num_epochs
     return TrainingResult(kept.parameters, history.costs, history.dev_costs, history.best_epoch,
-                          kept.bn_params, state.t, stopped)
+                          kept.bn_params, state.t, len(history.costs) < num_epochs)

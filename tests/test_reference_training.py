@@ -208,10 +208,12 @@ def test_decay_slows_learning():
 
 def test_bad_arguments_are_refused():
     X, Y = make_circle(10, seed=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="optimizer"):
         train_model(X, Y, [2, 1], optimizer="sgd")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="dev set"):
         train_model(X, Y, [2, 1], patience=3)
+    with pytest.raises(ValueError, match="output"):
+        train_model(X, Y, [2, 1], output="tanh")
 
 
 @pytest.mark.slow
