@@ -30,9 +30,11 @@ from typing import NamedTuple
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.helpers_module import _Collector, _definitions, _import_lines, _imports
+from autograder.helpers_module import OWN_PACKAGES, _Collector, _definitions, _import_lines, _imports
 from autograder.mistakes import Mistake, mistakes_of
 
+#: The prefix of the correct function a wrong variant calls under its own name.
+CORRECT = "_correct_"
 FORGED = '''
 
 class Forged:
@@ -45,16 +47,17 @@ class Forged:
     def __len__(self): return 2
     def __getitem__(self, key): return self
 '''
-#: What each hostile student adds to its first solution cell (``{functions}``: the cell's, ``{course}``: the root).
+#: What each hostile student adds to its first solution cell (``{functions}``: the cell's, ``{gradebook}``: a path).
 HOSTILE = {
     "forged-equality": FORGED + "\n{functions} = [lambda *args, **kwargs: Forged()] * {count}\n",
-    "infinite-loop": "\nwhile True:\n    pass\n",
-    "memory-bomb": "\nhog = []\nwhile True:\n    hog.append(bytearray(100 * 2 ** 20))\n",
     "os-exit": "\nimport os\nos._exit(0)\n",
+    "memory-bomb": "\nhog = []\nwhile True:\n    hog.append(bytearray(100 * 2 ** 20))\n",
     "reads-gradebook": "\nprint(open({gradebook!r}, 'rb').read()[:64])\n",
+    "infinite-loop": "\nwhile True:\n    pass\n",
 }
-#: The hostile and broken students of a class, in the order a class takes them.
-SPECIAL = (*(("hostile", trick) for trick in HOSTILE), ("broken", "invalid-json"), ("broken", "missing-notebook"))
+#: The hostile and broken students of a class, in the order a class takes them (the slow infinite loop last).
+SPECIAL = (*(("hostile", trick) for trick in HOSTILE if trick != "infinite-loop"),
+           ("broken", "invalid-json"), ("broken", "missing-notebook"), ("hostile", "infinite-loop"))
 WHAT = {
     "forged-equality": "returns an object equal to everything instead of arrays",
     "infinite-loop": "a solution cell loops forever",
@@ -91,11 +94,25 @@ def mistake_source(mistake: Mistake) -> str:
     node = ast.parse(textwrap.dedent(inspect.getsource(mistake.wrong))).body[0]
     node.decorator_list, node.name = [], mistake.function
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-    collector = _Collector()
-    for name in sorted(used & (_definitions(module).keys() | _imports(module).keys())):
+    collector, imports = _Collector(), _imports(module)
+    for name in sorted(used & (_definitions(module).keys() | imports.keys())):
         collector.add(module, name)
-    parts = ["\n".join(_import_lines(collector.imports)), *collector.blocks.values(), ast.unparse(node)]
+    aliases = [f"{local} = {imported}" for local, (origin, imported, _) in sorted(imports.items())
+               if local != imported and imported in collector.blocks and origin and origin.split(".")[0] in OWN_PACKAGES]
+    if mistake.function in used:  # the variant calls the correct function of its own name: keep that one apart
+        aliases.append(f"{CORRECT}{mistake.function} = {mistake.function}")
+        for name in ast.walk(node):
+            if isinstance(name, ast.Name) and name.id == mistake.function:
+                name.id = CORRECT + mistake.function
+    parts = ["\n".join(_import_lines(collector.imports)), *collector.blocks.values(), "\n".join(aliases),
+             ast.unparse(node)]
     return "\n\n".join(part for part in parts if part)
+
+
+def inlinable(function: str) -> tuple[Mistake, ...]:
+    """The catalogued mistakes of ``function`` that are top-level functions (partials and closures have no source)."""
+    return tuple(m for m in mistakes_of(function)
+                 if inspect.isfunction(m.wrong) and m.wrong.__qualname__ == m.wrong.__name__)
 
 
 def solution_cells(nb: NotebookNode) -> list[NotebookNode]:
@@ -114,11 +131,11 @@ def defined(source: str) -> list[str]:
 
 def with_mistakes(nb: NotebookNode, rng: random.Random) -> tuple[NotebookNode, list[str]]:
     """``nb`` with one to three solution cells ending in a catalogued wrong variant; the mistakes' ids."""
-    cells = [c for c in solution_cells(nb) if any(mistakes_of(f) for f in defined(c.source))]
+    cells = [c for c in solution_cells(nb) if any(inlinable(f) for f in defined(c.source))]
     done = []
     for cell in rng.sample(cells, k=min(len(cells), rng.randint(1, 3))):
-        function = rng.choice([f for f in defined(cell.source) if mistakes_of(f)])
-        mistake = rng.choice(mistakes_of(function))
+        function = rng.choice([f for f in defined(cell.source) if inlinable(f)])
+        mistake = rng.choice(inlinable(function))
         cell.source += f"\n\n\n# (a common mistake: {mistake.id})\n{mistake_source(mistake)}\n"
         done.append(mistake.id)
     return nb, done

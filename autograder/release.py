@@ -222,9 +222,23 @@ def grade_both(root: Path, assignment: str, *, insecure: bool, jobs: int | None)
                                  console=Console(file=io.StringIO()))
     results = {o.student: o.result for o in batch.outcomes}
     sources = {name: nbformat.read(p, as_version=4) for name, p in course.source_notebooks(root, assignment).items()}
-    scores = {s: (r["score"], r["max_score"]) for s, r in results.items()}
-    return scores, (_source_problems(assignment, results[AS_SOURCE], sources)
+    autograded = {name: _autograded(nb) for name, nb in sources.items()}
+    scores = {s: _autograded_scores(r, autograded) for s, r in results.items()}
+    return scores, (_source_problems(assignment, results[AS_SOURCE], autograded)
                     + _release_problems(assignment, results[AS_RELEASE]))
+
+
+def _autograded(nb: NotebookNode) -> set[str]:
+    """The grade ids of the notebook's autograded (test) cells."""
+    return {nbgrader_meta(c)["grade_id"] for c in nb.cells
+            if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
+
+
+def _autograded_scores(result: dict[str, Any], autograded: dict[str, set[str]]) -> tuple[float, float]:
+    """The score and maximum of the autograded cells only (cells graded by hand earn nothing here)."""
+    cells = [cell for name, nb in result["notebooks"].items() for gid, cell in nb["cells"].items()
+             if gid in autograded[name]]
+    return sum(c["score"] for c in cells), sum(c["max_score"] for c in cells)
 
 
 def scratch_course(root: Path, assignment: str, scratch: Path) -> Path:
@@ -241,18 +255,17 @@ def scratch_course(root: Path, assignment: str, scratch: Path) -> Path:
     return scratch
 
 
-def _source_problems(assignment: str, result: dict[str, Any], sources: dict[str, NotebookNode]) -> list[Problem]:
+def _source_problems(assignment: str, result: dict[str, Any], autograded: dict[str, set[str]]) -> list[Problem]:
     """Every autograded cell of the source that lost points, with the first lines of its feedback."""
     problems = []
     for name, notebook in result["notebooks"].items():
         where = f"source/{assignment}/{name}.ipynb"
         if notebook["error"]:
             problems.append(Problem(where, f"could not be graded: {notebook['error']}"))
-        autograded = {nbgrader_meta(c).get("grade_id") for c in sources[name].cells
-                      if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
         problems += [Problem(f"{where} cell {gid}", f"the source earns {cell['score']:g} of {cell['max_score']:g}:\n"
                              + _excerpt(cell["feedback"]))
-                     for gid, cell in notebook["cells"].items() if gid in autograded and cell["score"] < cell["max_score"]]
+                     for gid, cell in notebook["cells"].items()
+                     if gid in autograded[name] and cell["score"] < cell["max_score"]]
     return problems
 
 
@@ -298,6 +311,7 @@ def summary(made: Release) -> str:
     """What the command prints: the scores, then every problem, or that the release is sound."""
     scores = ", ".join(f"{who.split('-')[0]} {score:g}/{top:g}" for who, (score, top) in sorted(made.scores.items(),
                                                                                               reverse=True))
+    scores += " autograded points"
     if not made.problems:
         return (f"release/{made.assignment}: sound ({scores}; no solution, hidden test or staff import leaked; "
                 "cells, ids and points match the source)")

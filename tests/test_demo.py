@@ -1,0 +1,107 @@
+"""The example class (``autograder.classgen``) and ``autograder demo`` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import classgen
+from autograder.classgen import HOSTILE, SPECIAL, inlinable, make_class, mistake_source
+from autograder.demo import demo, make_course
+from autograder.course import CourseError
+from autograder.helpers_module import ASSIGNMENTS, TAUGHT
+from autograder.mistakes import Call, same
+from autograder.sandbox import check_available
+from mistake_inputs import CASES
+
+REPO = Path(__file__).resolve().parents[1]
+UNAVAILABLE = check_available()
+INLINABLE = [m for a in ASSIGNMENTS for f in TAUGHT[a] for m in inlinable(f)]
+
+
+def notebook_paths(assignment: str) -> tuple[Path, Path]:
+    return (REPO / "source" / assignment / f"{assignment}.ipynb", REPO / "release" / assignment / f"{assignment}.ipynb")
+
+
+def run_seeded(call: Call, function: object) -> object:
+    np.random.seed(0)
+    try:
+        return call(function)
+    except Exception as exc:  # noqa: BLE001 - a variant that raises must raise the same way inlined
+        return type(exc).__name__
+
+
+def test_most_catalogued_mistakes_can_be_inlined() -> None:
+    assert len(INLINABLE) >= 200
+
+
+@pytest.mark.parametrize("mistake", INLINABLE, ids=lambda m: m.id)
+def test_an_inlined_mistake_computes_what_the_catalogued_variant_computes(mistake) -> None:
+    namespace: dict = {}
+    exec(compile(mistake_source(mistake), mistake.id, "exec"), namespace)  # noqa: S102 - our own catalog
+    inlined = namespace[mistake.function]
+    assert "reference" not in mistake_source(mistake) and "autograder" not in mistake_source(mistake)
+    for case in [c for c in CASES[mistake.function] if isinstance(c, Call)]:
+        assert same(run_seeded(case, inlined), run_seeded(case, mistake.wrong)), mistake.id
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_class_has_every_kind_and_is_the_same_for_the_same_seed(assignment: str) -> None:
+    students = make_class(*notebook_paths(assignment), size=16, seed=3)
+    kinds = [s.kind for s in students]
+    assert [(s.kind, s.name.split("-", 1)[1]) for s in students[:len(SPECIAL)]] == list(SPECIAL)
+    assert kinds.count("correct") == 3 and kinds.count("mistakes") == 6
+    assert students == make_class(*notebook_paths(assignment), size=16, seed=3)
+    for student in students:
+        if student.kind == "mistakes":
+            source = nbformat.reads(student.files[f"{assignment}.ipynb"].decode(), as_version=4)
+            text = "\n".join(c.source for c in source.cells)
+            assert all(f"# (a common mistake: {m})" in text for m in student.what.split(", "))
+
+
+def test_hostile_tricks_go_in_the_first_solution_cell_and_broken_files_are_broken(tmp_path: Path) -> None:
+    students = {s.name: s for s in make_class(*notebook_paths("a1_deep_network"), size=14,
+                                              gradebook=tmp_path / "gradebook.db")}
+    first = classgen.solution_cells(nbformat.read(notebook_paths("a1_deep_network")[1], as_version=4))[0]
+    for trick in HOSTILE:
+        nb = nbformat.reads(students[f"hostile-{trick}"].files["a1_deep_network.ipynb"].decode(), as_version=4)
+        cell = next(c for c in nb.cells if c.get("id") == first.get("id"))
+        assert cell.source.rstrip().endswith(HOSTILE[trick].format(
+            functions="sigmoid,", count=1, gradebook=str(tmp_path / "gradebook.db")).rstrip())
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(students["broken-invalid-json"].files["a1_deep_network.ipynb"])
+    assert list(students["broken-missing-notebook"].files) == ["Untitled.ipynb"]
+
+
+def test_a_small_class_leaves_out_the_slow_infinite_loop() -> None:
+    students = make_class(*notebook_paths("a4_batch_norm"), size=12)
+    assert "hostile-infinite-loop" not in {s.name for s in students} and len(students) == 12
+
+
+def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(CourseError, match="is not empty"):
+        make_course(tmp_path)
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(UNAVAILABLE is not None, reason=f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")
+def test_the_demo_releases_grades_reports_and_exports(tmp_path: Path) -> None:
+    said: list[str] = []
+    root, steps = demo(folder=tmp_path / "demo", students=6, assignments=["a4_batch_norm"], say=said.append)
+    assert [(s.assignment, s.sound, s.students) for s in steps] == [("a4_batch_norm", True, 6)]
+    manifest = json.loads((root / "class" / "a4_batch_norm.json").read_text())
+    assert sorted(manifest) == ["correct-03", "hostile-forged-equality", "hostile-memory-bomb", "hostile-os-exit",
+                                "mistakes-01", "mistakes-02"]
+    grades = json.loads((root / "grades" / "a4_batch_norm.json").read_text())["students"]
+    assert grades["correct-03"]["score"] == grades["correct-03"]["max_score"] > grades["mistakes-01"]["score"]
+    assert (root / "feedback" / "mistakes-01" / "a4_batch_norm" / "a4_batch_norm.html").is_file()
+    assert "<svg" in (root / "reports" / "a4_batch_norm.html").read_text()
+    assert (root / "exports" / "gradescope" / "a4_batch_norm" / "correct-03" / "results.json").is_file()
+    assert len((root / "exports" / "a4_batch_norm.csv").read_text().splitlines()) > 6
+    assert said[0] == f"Demo course: {root}" and "Every release is sound." in said[-1]
