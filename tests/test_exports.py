@@ -1,0 +1,88 @@
+"""`autograder export`: a per-cell CSV and Gradescope's results.json, from the grades the grading command stored."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tiny_course as tc
+from autograder import store
+from autograder.exports import CSV_COLUMNS, cell_kinds, gradescope_result
+
+#: Gradescope's autograder specification: the keys of results.json and of each test, and the visibilities.
+GRADESCOPE_KEYS = {"score", "output", "visibility", "stdout_visibility", "tests"}
+TEST_KEYS = {"name", "number", "score", "max_score", "output", "visibility"}
+VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
+
+
+def graded(double: float, square: float, *, error: str | None = None) -> dict:
+    cells = {"test_double": {"score": double, "max_score": 2.0, "feedback": f"double: {double:g}"},
+             "test_square": {"score": square, "max_score": 3.0, "feedback": f"square: {square:g}"},
+             "essay": {"score": 0.0, "max_score": 1.0, "feedback": "This answer is graded by hand."}}
+    notebook = {"score": double + square, "max_score": 6.0, "error": error, "cells": cells}
+    return {"score": double + square, "max_score": 6.0, "error": error, "notebooks": {"a1": notebook},
+            "extra_notebooks": [], "seconds": 1.0}
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """The tiny course with two students' grades stored as the grading command stores them."""
+    root = tc.make_course(tmp_path)
+    store.save(root, "a1", "alice", graded(2.0, 1.5), version="v", content="c")
+    store.save(root, "a1", "bob", graded(0.0, 0.0, error="not submitted"), version="v", content="c")
+    return root
+
+
+def export(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "export", "a1", "--course", str(root), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cells_graded_by_hand_are_told_apart(course: Path) -> None:
+    assert cell_kinds(course, "a1") == {("a1", "test_double"): "autograded", ("a1", "test_square"): "autograded",
+                                        ("a1", "essay"): "manual"}
+
+
+def test_the_csv_has_a_row_per_cell_with_the_totals(course: Path, tmp_path: Path) -> None:
+    run = export(course, "--csv", str(tmp_path / "cells.csv"))
+    assert run.returncode == 0 and run.stdout.strip() == f"{tmp_path / 'cells.csv'}: 6 rows"
+    rows = list(csv.DictReader((tmp_path / "cells.csv").open()))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [(r["student"], r["cell"], r["kind"], float(r["score"]), float(r["max_score"])) for r in rows] == [
+        ("alice", "test_double", "autograded", 2.0, 2.0), ("alice", "test_square", "autograded", 1.5, 3.0),
+        ("alice", "essay", "manual", 0.0, 1.0), ("bob", "test_double", "autograded", 0.0, 2.0),
+        ("bob", "test_square", "autograded", 0.0, 3.0), ("bob", "essay", "manual", 0.0, 1.0)]
+    assert {(r["student"], r["notebook_score"], r["total_score"], r["total_max_score"], r["error"]) for r in rows} == {
+        ("alice", "3.5", "3.5", "6.0", ""), ("bob", "0.0", "0.0", "6.0", "not submitted")}
+
+
+def test_gradescope_gets_a_test_per_autograded_cell(course: Path, tmp_path: Path) -> None:
+    run = export(course, "--gradescope", str(tmp_path / "gs"))
+    assert run.returncode == 0 and run.stdout.strip() == f"{tmp_path / 'gs'}: 2 results.json"
+    alice = json.loads((tmp_path / "gs" / "alice" / "results.json").read_text())
+    assert set(alice) == GRADESCOPE_KEYS and alice["visibility"] in VISIBILITIES
+    assert alice["score"] == 3.5 == sum(t["score"] for t in alice["tests"])
+    assert [(t["name"], t["number"], t["score"], t["max_score"], t["output"]) for t in alice["tests"]] == [
+        ("test_double", "1", 2.0, 2.0, "double: 2"), ("test_square", "2", 1.5, 3.0, "square: 1.5")]
+    assert all(set(t) == TEST_KEYS and t["visibility"] in VISIBILITIES for t in alice["tests"])
+    bob = json.loads((tmp_path / "gs" / "bob" / "results.json").read_text())
+    assert bob["score"] == 0 and bob["output"] == "a1.ipynb: not submitted"
+
+
+def test_several_notebooks_name_their_tests_by_notebook() -> None:
+    result = graded(1.0, 1.0)
+    result["notebooks"]["b1"] = result["notebooks"]["a1"]
+    names = [t["name"] for t in gradescope_result(result, {})["tests"]]
+    assert names == ["a1: test_double", "a1: test_square", "a1: essay", "b1: test_double", "b1: test_square",
+                     "b1: essay"]
+
+
+def test_export_needs_a_destination_and_a_course(course: Path, tmp_path: Path) -> None:
+    assert export(course).returncode == 2
+    run = export(tmp_path / "nowhere", "--csv", str(tmp_path / "x.csv"))
+    assert run.returncode == 2 and "not an nbgrader course" in run.stderr
