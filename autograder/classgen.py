@@ -33,6 +33,8 @@ from nbformat import NotebookNode
 from autograder.helpers_module import OWN_PACKAGES, _Collector, _definitions, _import_lines, _imports
 from autograder.mistakes import Mistake, mistakes_of
 
+#: Functions whose cache layout is the implementer's own: a wrong backward comes with the reference's forward.
+PAIRED = {"batchnorm_backward": ("batchnorm_forward",)}
 #: The prefix of the correct function a wrong variant calls under its own name.
 CORRECT = "_correct_"
 FORGED = '''
@@ -97,6 +99,8 @@ def mistake_source(mistake: Mistake) -> str:
     collector, imports = _Collector(), _imports(module)
     for name in sorted(used & (_definitions(module).keys() | imports.keys())):
         collector.add(module, name)
+    for partner in PAIRED.get(mistake.function, ()):
+        collector.add("reference", partner)
     aliases = [f"{local} = {imported}" for local, (origin, imported, _) in sorted(imports.items())
                if local != imported and imported in collector.blocks and origin and origin.split(".")[0] in OWN_PACKAGES]
     if mistake.function in used:  # the variant calls the correct function of its own name: keep that one apart

@@ -5,7 +5,7 @@ with every cell's check results) and shows: the distribution of total scores, ea
 exercise's pass rate (full marks among the notebooks that could be graded), the most frequent
 mistakes the hidden checks diagnosed, the grading time of each submission, and the
 submissions to look at (not submitted, unreadable, timed out, crashed, raised an error,
-returned something that is not an array). Plots are inline SVG (matplotlib); the page loads
+returned an object that is no value at all). Plots are inline SVG (matplotlib); the page loads
 nothing from the network.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -23,13 +24,15 @@ from typing import Any, NamedTuple
 
 from autograder import store
 
-#: What a flag's text looks like in the feedback, and the flag it raises (first match wins per note).
+#: What a flag's text looks like in the feedback (a regular expression), and the flag it raises (first match wins).
+#: A "bad value" is an object that is no number, array or container at all (a forged one), not a mere wrong type.
 SIGNS = (
-    ("ran for more than", "timeout"),
-    ("stopped the worker", "crash"),
-    ("the grader failed", "grader failed"),
-    ("not a numpy array, number", "not an array"),
-    ("raised an error", "error"),
+    (r"ran for more than", "timeout"),
+    (r"stopped the worker", "crash"),
+    (r"the grader failed", "grader failed"),
+    (r"not a numpy array, number|tuple, not an? (?!(?:list|tuple|dict|float|int|str|bool|NoneType|ndarray)\b)\w",
+     "bad value"),
+    (r"raised an error", "error"),
 )
 #: Errors a released stub raises: an unfinished exercise, not something to look at.
 UNFINISHED = "NotImplementedError"
@@ -85,7 +88,7 @@ def _cell_flags(grade_id: str, cell: Mapping[str, Any]) -> list[Flag]:
     messages = [p["message"] for check in cell.get("checks", ()) for p in check["properties"] if not p["passed"]]
     found: dict[str, Flag] = {}
     for text in [*notes, *messages]:
-        sign, kind = next(((sign, kind) for sign, kind in SIGNS if sign in text), (None, None))
+        sign, kind = next(((sign, kind) for sign, kind in SIGNS if re.search(sign, text)), (None, None))
         if kind and kind not in found and not (kind == "error" and UNFINISHED in text):
             found[kind] = Flag(kind, f"{grade_id}: {_gist(text, sign)}")
     return list(found.values())
@@ -94,7 +97,7 @@ def _cell_flags(grade_id: str, cell: Mapping[str, Any]) -> list[Flag]:
 def _gist(text: str, sign: str) -> str:
     """The line that says what happened: "cell X raised <the exception line>", else the line with ``sign``."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    line = next(line for line in lines if sign in line)
+    line = next(line for line in lines if re.search(sign, line))
     if sign == "raised an error":
         exception = [x for x in lines if x.split(":")[0].split(".")[-1].endswith(("Error", "Exception", "Exit"))]
         line = f"{line.split(' raised an error')[0]} raised {exception[-1].rstrip(':') if exception else 'an error'}"

@@ -67,7 +67,7 @@ def test_flags_say_what_to_look_at_and_ignore_unfinished_exercises() -> None:
     assert [(f.kind, f.detail) for f in flags(CLASS["cat"])] == [
         ("timeout", "test_relu: cell relu stopped the worker: The cell did not finish: it ran for more than 60 s "
                     "and was stopped."),
-        ("not an array", "test_tanh: tanh: the result is a __main__.Forged, not a numpy array, number, string")]
+        ("bad value", "test_tanh: tanh: the result is a __main__.Forged, not a numpy array, number, string")]
     assert [f.kind for f in flags(CLASS["dan"])] == ["not submitted"]
     assert [f.kind for f in flags(CLASS["eve"])] == ["unreadable"]
 
@@ -138,3 +138,14 @@ def test_the_report_renders_with_its_plots_in_a_headless_browser(tmp_path: Path)
     image = Image.open(shot).convert("RGB")
     assert image.size == (1200, 2400)
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 50  # text, bars, badges: far from a blank page
+
+
+@pytest.mark.parametrize(("message", "flagged"), [
+    ("batchnorm_forward: the result should be a tuple, not a Forged", True),
+    ("relu: the result is a __main__.Forged, not a numpy array, number, string, list, tuple or dict", True),
+    ("relu should return a tuple, not a list", False),
+    ("the result should be a tuple, not a NoneType", False),
+])
+def test_only_objects_that_are_no_value_at_all_are_bad_values(message: str, flagged: bool) -> None:
+    graded = result({"test_relu": cell(0, "relu failed", [check("relu", passed=False, message=message)])})
+    assert [f.kind for f in flags(graded)] == (["bad value"] if flagged else [])
