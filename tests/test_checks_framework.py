@@ -211,3 +211,60 @@ def test_the_examples_depend_on_nothing_local_and_nothing_is_written(tmp_path):
     assert runs[0].stdout == runs[1].stdout and "array" in runs[0].stdout
     assert runs[0].stderr == runs[1].stderr == ""
     assert not (tmp_path / ".hypothesis").exists()
+
+
+# A function not there yet (not defined, or the released stub) is said once, in one line.
+
+STUB_MESSAGE = "not implemented yet: replace this line with your code"
+
+
+def _stub(*args):
+    raise NotImplementedError(STUB_MESSAGE)
+
+
+def _raises_value_error(*args):
+    raise ValueError("a real bug")
+
+
+def test_a_stub_is_one_line_and_its_results_keep_the_reason(capsys):
+    with collecting() as results:
+        points = run_checks("relu", namespace={"relu": _stub}) + run_hidden_checks("relu", namespace={"relu": _stub})
+    assert capsys.readouterr().out.splitlines() == ["relu (visible checks): not implemented yet (0 / 1 points)",
+                                                    "relu (hidden checks): not implemented yet (0 / 2 points)"]
+    assert points == 0.0
+    for prop in (p for r in results for p in r.properties):
+        assert prop.needs == ("relu", "not implemented yet") and STUB_MESSAGE in prop.message
+    assert CheckResult.from_json(results[0].to_json()) == results[0]
+
+
+def test_a_check_that_needs_a_stub_says_so_once_per_property_and_scores_as_before(capsys):
+    namespace = {"relu": _stub, "relu_backward": reference.relu_backward}
+    with collecting() as stubbed:
+        points = run_checks("relu_backward", namespace=namespace)
+    out = capsys.readouterr().out
+    with collecting() as broken:
+        assert run_checks("relu_backward", namespace={**namespace, "relu": _raises_value_error}) == points
+    assert [p.points for p in stubbed[0].properties] == [p.points for p in broken[0].properties]
+    assert "✘ gradient check against your relu  [0/0.18]  needs `relu` first (`relu` is not implemented yet)" in out
+    assert "NotImplementedError" not in out and "failing input" not in out
+
+
+def test_a_function_calling_a_stub_needs_that_one_first(capsys):
+    def relu(Z):
+        raise NotImplementedError(STUB_MESSAGE)
+
+    def linear_activation_forward(A_prev, W, b, activation):
+        Z, linear_cache = reference.linear_forward(A_prev, W, b)
+        A, Z = relu(Z)
+        return A, (linear_cache, Z)
+    run_checks("linear_activation_forward", namespace={"linear_activation_forward": linear_activation_forward,
+                                                       "relu": relu})
+    assert capsys.readouterr().out.startswith(
+        "linear_activation_forward (visible checks): needs `relu` first (`relu` is not implemented yet)")
+
+
+def test_a_missing_function_is_said_once(capfd):
+    run_checks("linear_forward", "linear_backward", namespace={"linear_backward": reference.linear_backward})
+    out = capfd.readouterr().out
+    assert out.count("did you run its cell") == 1
+    assert "✘ gradient check against your linear_forward  [0/0.36]  needs `linear_forward` first" in out

@@ -42,13 +42,13 @@ function it judges and a short name that reads like the maths::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hypothesis import strategies as st
 
 from dnn_checks.contract import CALLS, points_of
-from dnn_checks.results import CheckResult, Kind, PropertyResult
+from dnn_checks.results import NOT_DEFINED, CheckResult, Kind, Needs, PropertyResult
 from dnn_checks.runner import Given, Outcome, Test, as_strategy, draw_examples, run_property
 from dnn_checks.student import Student
 
@@ -108,7 +108,8 @@ class Registry:
         """The CheckResult of ``function``: every property, with ``substitutes`` for CALLS[function]."""
         properties = self.properties(function)
         if not student.has(function):
-            missing = Outcome(False, f"`{function}` is not defined (did you run its cell, or rename it?)")
+            missing = Outcome(False, f"`{function}` is not defined (did you run its cell, or rename it?)",
+                              needs=Needs(function, NOT_DEFINED))
             outcomes = [(missing, False)] * len(properties)
         else:
             callees = {name: f for name, f in (substitutes or {}).items() if name in CALLS.get(function, ())}
@@ -123,7 +124,8 @@ def _outcomes(key: str, properties: Iterable[Property], student: Student,
     A property that fails with the student's own callees runs again with ``callees``
     (correct versions): if it passes then, the mistake lies in a called function and costs
     points there only. Only the check's first failure is shrunk (the others show the first
-    failing example met). After a timeout or a crash, no more calls: the rest fail with it.
+    failing example met; a function not there yet is never shrunk). After a timeout or a
+    crash, no more calls: the rest fail with it.
     """
     fatal: Outcome | None = None
     shrink = True
@@ -131,12 +133,12 @@ def _outcomes(key: str, properties: Iterable[Property], student: Student,
         outcome = fatal or _run(key, prop, student, {}, shrink=shrink and not callees)
         if outcome.passed or outcome.fatal or not callees:
             fatal = outcome if outcome.fatal else None
-            shrink &= outcome.passed
+            shrink &= outcome.passed or outcome.needs is not None
             yield outcome, False
             continue
         corrected = _run(key, prop, student, callees, shrink=shrink)
-        shrink &= corrected.passed
-        yield (Outcome(True, outcome.message), True) if corrected.passed else (corrected, False)
+        shrink &= corrected.passed or corrected.needs is not None
+        yield (replace(outcome, passed=True, calls=()), True) if corrected.passed else (corrected, False)
 
 
 def _run(key: str, prop: Property, student: Student, substitutes: Mapping[str, Callable[..., Any]], *,
@@ -152,7 +154,8 @@ def _result(function: str, kind: Kind, points: float, properties: Sequence[Prope
     total = sum(p.weight for p in properties)
     results = tuple(
         PropertyResult(prop.name, points * prop.weight / total if outcome.passed else 0.0, points * prop.weight / total,
-                       outcome.passed, outcome.message, _diagnosis(function, outcome, diagnose), from_callee)
+                       outcome.passed, outcome.message, _diagnosis(function, outcome, diagnose), from_callee,
+                       outcome.needs)
         for prop, (outcome, from_callee) in zip(properties, outcomes))
     earned = points * sum(p.weight for p, r in zip(properties, results) if r.passed) / total
     return CheckResult(function, kind, earned, points, results)

@@ -14,9 +14,19 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Kind = Literal["visible", "hidden"]
+#: Why a student function is not there yet: the name is not defined, or the function raises NotImplementedError.
+NOT_DEFINED = "not defined"
+NOT_IMPLEMENTED = "not implemented yet"
+
+
+class Needs(NamedTuple):
+    """A student function a property failed for want of, and why (``NOT_DEFINED`` or ``NOT_IMPLEMENTED``)."""
+
+    function: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,9 @@ class PropertyResult:
 
     ``message`` shows the smallest failing input, expected against got and where they
     differ; ``diagnosis`` names a known mistake that the student's output matches (hidden
-    side only); ``from_callee`` says the failure comes from a contract function it calls.
+    side only); ``from_callee`` says the failure comes from a contract function it calls;
+    ``needs`` names the student function, the checked one or another, that is not defined or
+    not implemented yet when that alone made the property fail (in JSON, ``[function, why]``).
     """
 
     name: str
@@ -35,6 +47,7 @@ class PropertyResult:
     message: str = ""
     diagnosis: str | None = None
     from_callee: bool = False
+    needs: Needs | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +70,8 @@ class CheckResult:
     @classmethod
     def from_json(cls, text: str) -> CheckResult:
         data: dict[str, Any] = json.loads(text)
-        properties = tuple(PropertyResult(**p) for p in data.pop("properties"))
+        properties = tuple(PropertyResult(**{**p, "needs": Needs(*p["needs"]) if p.get("needs") else None})
+                           for p in data.pop("properties"))
         return cls(**data, properties=properties)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +27,16 @@ from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.internal.conjecture import providers
 
 from dnn_checks.compare import Failed
+from dnn_checks.results import NOT_DEFINED, NOT_IMPLEMENTED, Needs
 from dnn_checks.strategies import named
-from dnn_checks.student import Student, StudentCrash, StudentFailure, StudentTimeout
+from dnn_checks.student import (
+    MissingFunction,
+    Student,
+    StudentCrash,
+    StudentError,
+    StudentFailure,
+    StudentTimeout,
+)
 
 #: The grading profile: the same examples on every run and machine, nothing written to disk.
 PROFILE = settings(
@@ -44,6 +53,8 @@ Test = Callable[..., None]
 Given = Mapping[str, st.SearchStrategy] | st.SearchStrategy
 #: The name of a stored case's answer: not shown among its inputs.
 EXPECTED = "expected"
+#: A traceback line that names a frame's function: '  File "<cell 3>", line 2, in relu'.
+_FRAME = re.compile(r'^\s*File ".*", line \d+, in (\w+)$', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -57,12 +68,14 @@ class Call:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A property's verdict; ``fatal`` when the student's process timed out or died (stop calling it)."""
+    """A property's verdict; ``fatal`` when the student's process timed out or died (stop calling it);
+    ``needs`` when it failed because a student function is not defined or not implemented yet."""
 
     passed: bool
     message: str = ""
     calls: tuple[Call, ...] = ()
     fatal: bool = False
+    needs: Needs | None = None
 
 
 @dataclass
@@ -116,7 +129,8 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
         except UnsatisfiedAssumption:
             continue
         if failure:
-            return search.shrink(test, recorder) or failure if shrink and not failure.fatal else failure
+            worth_shrinking = shrink and not failure.fatal and not failure.needs
+            return search.shrink(test, recorder) or failure if worth_shrinking else failure
     return Outcome(True)
 
 
@@ -201,7 +215,7 @@ def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any],
     ``hypothesis.assume`` in a test skips the example (off the ReLU kink, for instance).
     """
     recorder.calls.clear()
-    fatal = False
+    fatal, needs = False, None
     try:
         test(recorder, **copy.deepcopy(dict(example)))
         return None
@@ -210,11 +224,23 @@ def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any],
     except (StudentTimeout, StudentCrash) as exc:
         message, fatal = str(exc), True
     except (Failed, StudentFailure) as exc:
-        message = str(exc)
+        message, needs = str(exc), _needs(exc, recorder)
     except Exception as exc:  # noqa: BLE001 - a result the check cannot read is a failed property
         message = f"the check could not use the result ({type(exc).__name__}: {exc})"
     shown = format_example({k: v for k, v in example.items() if k != EXPECTED}, title)
-    return Outcome(False, f"{shown}\n{message}", tuple(recorder.calls), fatal)
+    return Outcome(False, f"{shown}\n{message}", tuple(recorder.calls), fatal, needs)
+
+
+def _needs(failure: Exception, student: RecordingStudent) -> Needs | None:
+    """The student function ``failure`` shows is not there yet: a name not defined, or a stub that
+    raises NotImplementedError (the innermost frame of the traceback that is one of the student's
+    functions: a function calling an unimplemented one needs that one first)."""
+    if isinstance(failure, MissingFunction):
+        return Needs(failure.function, NOT_DEFINED)
+    if not isinstance(failure, StudentError) or failure.exc_type != "NotImplementedError":
+        return None
+    frames = [name for name in _FRAME.findall(failure.tb) if student.has(name)]
+    return Needs(frames[-1] if frames else failure.function, NOT_IMPLEMENTED)
 
 
 def format_example(example: Mapping[str, Any], title: str) -> str:
