@@ -19,7 +19,7 @@ from rich.table import Table
 
 from autograder import course, feedback, gradebook, parallel, report_json, store
 from autograder.course import CourseError
-from autograder.grading import assignment_inputs
+from autograder.grading import assignment_inputs, ungraded_result
 
 
 class Outcome(NamedTuple):
@@ -118,13 +118,8 @@ def _record(recorder: gradebook.Recorder, root: Path, assignment: str, student: 
 
 def _failed(root: Path, assignment: str, why: str) -> dict[str, Any]:
     """A zero result for every cell, saying that the grader failed (and that a rerun grades it)."""
-    sources = assignment_inputs(root, assignment).sources
     message = f"the grader failed on this submission ({why}); run the command again to grade it"
-    notebooks = {name: {"score": 0.0, "max_score": sum(c.points for c in src.graded()), "error": message,
-                        "cells": {c.grade_id: {"score": 0.0, "max_score": c.points, "feedback": message}
-                                  for c in src.graded()}} for name, src in sources.items()}
-    return {"score": 0.0, "max_score": sum(nb["max_score"] for nb in notebooks.values()), "error": message,
-            "notebooks": notebooks, "extra_notebooks": []}
+    return ungraded_result(assignment_inputs(root, assignment).sources, message)
 
 
 def _progress(results: Iterator[dict[str, Any]], total: int, console: Console | None) -> Iterator[dict[str, Any]]:

@@ -140,26 +140,37 @@ def grade_submission(start: Callable[[], Session], notebooks: Mapping[str, Any],
     assignments' grade ids (to name a notebook of the wrong assignment).
     """
     graded = {name: _notebook_result(start, notebooks.get(name), source, others) for name, source in sources.items()}
+    return _student_result(graded, extra=sorted(set(notebooks) - set(sources)))
+
+
+def ungraded_result(sources: Mapping[str, SourceNotebook], why: str) -> dict[str, Any]:
+    """A result with every cell of every notebook at 0, saying ``why`` (the grader itself failed)."""
+    return _student_result({name: _notebook_dict(_all_ungraded(source, why), why)
+                            for name, source in sources.items()}, extra=[])
+
+
+def _student_result(graded: Mapping[str, dict[str, Any]], *, extra: list[str]) -> dict[str, Any]:
     errors = [f"{name}: {nb['error']}" if len(graded) > 1 else nb["error"]
               for name, nb in graded.items() if nb["error"]]
     return {"score": sum(nb["score"] for nb in graded.values()),
             "max_score": sum(nb["max_score"] for nb in graded.values()),
-            "error": "; ".join(errors) or None, "notebooks": graded,
-            "extra_notebooks": sorted(set(notebooks) - set(sources))}
+            "error": "; ".join(errors) or None, "notebooks": dict(graded), "extra_notebooks": extra}
 
 
 def _notebook_result(start: Callable[[], Session], path: Path | None, source: SourceNotebook,
                      others: Mapping[str, set[str]]) -> dict[str, Any]:
     """A notebook's score, cells and error (``"not submitted"`` or why it could not be read)."""
-    cells, error = _all_ungraded(source, "Not submitted."), "not submitted"
-    if path is not None:
-        try:
-            steps = plan(path, source, others=others)
-        except SubmissionError as exc:
-            cells, error = _all_ungraded(source, f"Not graded: {exc}"), str(exc)
-        else:
-            with contextlib.closing(start()) as session:
-                cells, error = grade_notebook(session, steps, source), None
+    if path is None:
+        return _notebook_dict(_all_ungraded(source, "Not submitted."), "not submitted")
+    try:
+        steps = plan(path, source, others=others)
+    except SubmissionError as exc:
+        return _notebook_dict(_all_ungraded(source, f"Not graded: {exc}"), str(exc))
+    with contextlib.closing(start()) as session:
+        return _notebook_dict(grade_notebook(session, steps, source), None)
+
+
+def _notebook_dict(cells: Mapping[str, CellGrade], error: str | None) -> dict[str, Any]:
     return {"score": sum(c.score for c in cells.values()), "max_score": sum(c.max_score for c in cells.values()),
             "error": error, "cells": {gid: c._asdict() for gid, c in cells.items()}}
 

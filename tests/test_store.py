@@ -63,3 +63,15 @@ def test_atomic_write_leaves_no_temporary_file(root: Path) -> None:
     store.save(root, "a1", "alice", {"score": 3.0}, version="v", content="c")
     assert [p.name for p in store.results_dir(root, "a1").iterdir()] == ["alice.json"]
     assert json.loads((store.results_dir(root, "a1") / "alice.json").read_text())["result"] == {"score": 3.0}
+
+
+def test_a_grader_failure_is_reported_and_not_stored(root: Path) -> None:
+    from autograder import batch, gradebook
+
+    gradebook.ensure_assignment(root, "a1", course.source_notebooks(root, "a1"))
+    with gradebook.Recorder(root) as recorder:
+        outcome = batch._finish(recorder, root, "a1", {"student": "alice", "failure": "the pool broke"}, "v")
+        assert recorder.gradebook.find_assignment("a1").submissions == []
+    assert outcome.status == "failed" and "the pool broke" in outcome.result["error"]
+    assert outcome.result["score"] == 0.0 and outcome.result["max_score"] == 6.0
+    assert not store.results_dir(root, "a1").exists()
