@@ -102,7 +102,8 @@ def mistake_source(mistake: Mistake) -> str:
     for partner in PAIRED.get(mistake.function, ()):
         collector.add("reference", partner)
     aliases = [f"{local} = {imported}" for local, (origin, imported, _) in sorted(imports.items())
-               if local != imported and imported in collector.blocks and origin and origin.split(".")[0] in OWN_PACKAGES]
+               if local != imported and imported in collector.blocks
+               and origin and origin.split(".")[0] in OWN_PACKAGES]
     if mistake.function in used:  # the variant calls the correct function of its own name: keep that one apart
         aliases.append(f"{CORRECT}{mistake.function} = {mistake.function}")
         for name in ast.walk(node):

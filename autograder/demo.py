@@ -109,7 +109,8 @@ def _composition(students: list[classgen.Student]) -> str:
 
 
 def demo(*, folder: Path | None = None, students: int = DEFAULT_STUDENTS, assignments: Sequence[str] = ASSIGNMENTS,
-         insecure: bool = False, jobs: int | None = None, say: Callable[[str], None] = print) -> tuple[Path, list[Step]]:
+         insecure: bool = False, jobs: int | None = None,
+         say: Callable[[str], None] = print) -> tuple[Path, list[Step]]:
     """Run the demo; return the course folder and what was done for each assignment."""
     began = time.perf_counter()
     root = make_course(folder)

@@ -66,7 +66,8 @@ def gradescope_result(result: Mapping[str, Any], kinds: Mapping[tuple[str, str],
               "visibility": VISIBILITY}
              for number, (name, gid, cell) in enumerate(_autograded(result, kinds), start=1)]
     errors = [f"{name}.ipynb: {nb['error']}" for name, nb in result["notebooks"].items() if nb.get("error")]
-    return {"score": sum(t["score"] for t in tests), "output": "\n".join(errors) or "Graded by the course's autograder.",
+    return {"score": sum(t["score"] for t in tests),
+            "output": "\n".join(errors) or "Graded by the course's autograder.",
             "visibility": VISIBILITY, "stdout_visibility": "hidden", "tests": tests}
 
 

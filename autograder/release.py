@@ -211,8 +211,12 @@ def _cell_mismatch(where: str, index: int, source: NotebookNode, released: Noteb
     return problems
 
 
-def grade_both(root: Path, assignment: str, *, insecure: bool, jobs: int | None) -> tuple[dict[str, tuple[float, float]], list[Problem]]:
-    """Grade the source and the release as two students of a scratch copy of the course."""
+def grade_both(root: Path, assignment: str, *, insecure: bool,
+               jobs: int | None) -> tuple[dict[str, tuple[float, float]], list[Problem]]:
+    """Grade the source and the release as two students of a scratch copy of the course.
+
+    Returns each one's autograded ``(score, maximum)`` and the problems found.
+    """
     from autograder.batch import grade_assignment
     from rich.console import Console
 
@@ -282,10 +286,12 @@ def _release_problems(assignment: str, result: dict[str, Any]) -> list[Problem]:
 
 
 def _release_cell(cell: dict[str, Any]) -> list[str]:
+    """What is wrong with one graded cell of the release (nothing for a cell graded by hand)."""
     feedback = cell["feedback"]
     if "graded by hand" in feedback:
         return []
-    found = [f"the release earns {cell['score']:g} of {cell['max_score']:g}: a solution was left in"] if cell["score"] else []
+    found = ([f"the release earns {cell['score']:g} of {cell['max_score']:g}: a solution was left in"]
+             if cell["score"] else [])
     found += [f"a cell before it failed otherwise than 'not implemented':\n{_excerpt(note, 4)}"
               for note in re.split(r"(?m)^Note: ", feedback) if _foreign_failure(note)]
     if NOT_IMPLEMENTED not in feedback.lower():

@@ -266,7 +266,8 @@ def _cards(table: list[Row]) -> str:
     submitted = [r for r in table if not any(f.kind == "not submitted" for f in r.flags)]
     percents = [100 * r.score / r.max_score for r in submitted if r.max_score] or [0.0]
     cards = (("students", f"{len(table)}"), ("submitted", f"{len(submitted)}"),
-             ("mean score", f"{statistics.fmean(percents):.0f}%"), ("median score", f"{statistics.median(percents):.0f}%"),
+             ("mean score", f"{statistics.fmean(percents):.0f}%"),
+             ("median score", f"{statistics.median(percents):.0f}%"),
              ("to look at", f"{sum(bool(r.flags) for r in table)}"),
              ("grading time", f"{sum(r.seconds for r in table):.0f} s"))
     items = "".join(f'<div class="card"><div class="value">{value}</div><div class="label">{label}</div></div>'
@@ -275,7 +276,8 @@ def _cards(table: list[Row]) -> str:
 
 
 def _rates_table(rates: list[Exercise]) -> str:
-    body = "".join(f"<tr><td>{escape(e.grade_id)}</td><td>{escape(e.notebook)}</td><td class=num>{e.full}/{e.graded}</td>"
+    body = "".join(f"<tr><td>{escape(e.grade_id)}</td><td>{escape(e.notebook)}</td>"
+                   f"<td class=num>{e.full}/{e.graded}</td>"
                    f"<td class=num>{e.mean:.2f} / {e.max_score:g}</td></tr>" for e in rates)
     return ('<details><summary>as a table</summary><table><thead><tr><th>cell</th><th>notebook</th>'
             f"<th>full marks</th><th>mean score</th></tr></thead><tbody>{body}</tbody></table></details>")
@@ -329,7 +331,8 @@ def _student_link(row: Row, assignment: str, base: str) -> str:
 
 
 def _students_table(table: list[Row], assignment: str, base: str) -> str:
-    body = "".join(f"<tr><td>{_student_link(r, assignment, base)}</td><td class=num>{r.score:.1f} / {r.max_score:g}</td>"
+    body = "".join(f"<tr><td>{_student_link(r, assignment, base)}</td>"
+                   f"<td class=num>{r.score:.1f} / {r.max_score:g}</td>"
                    f"<td class=num>{r.seconds:.1f} s</td><td>{_badges(r.flags)}</td></tr>" for r in table)
     return ("<table><thead><tr><th>student</th><th>score</th><th>grading time</th><th>flags</th></tr></thead>"
             f"<tbody>{body}</tbody></table>")

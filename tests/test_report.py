@@ -16,7 +16,8 @@ from autograder.report import diagnoses, exercises, flags, load_results, page, w
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars")
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars")
 TRACEBACK = 'File "<cell 2>", line 3, in <module>\n    hog.append(x)\n{error}'
 
 
@@ -46,7 +47,8 @@ CLASS = {
                    "test_tanh": cell(2, "tanh passed"), "essay": cell(0, "This answer is graded by hand.")}, seconds=3),
     "bob": result({"test_relu": cell(1, "relu failed", [check("relu", passed=False, diagnosis="your relu is leaky")]),
                    "test_tanh": cell(0, "Note: cell tanh raised an error: " + TRACEBACK.format(error="MemoryError:")
-                                     + "\ntanh failed", [check("tanh", passed=False, diagnosis="your tanh is sigmoid")]),
+                                     + "\ntanh failed",
+                                     [check("tanh", passed=False, diagnosis="your tanh is sigmoid")]),
                    "essay": cell(0, "This answer is graded by hand.")}, seconds=5),
     "cat": result({"test_relu": cell(1, "Note: cell relu stopped the worker: The cell did not finish: it ran for "
                                         "more than 60 s and was stopped. (the cells before it were run again)",
