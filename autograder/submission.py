@@ -20,6 +20,8 @@ from nbformat import NotebookNode
 
 #: Cells with this tag only plot or train: the grader does not run them.
 SKIP_TAG = "skip-grading"
+#: Largest notebook file read (outputs included).
+MAX_NOTEBOOK_BYTES = 64 << 20
 
 
 class SubmissionError(Exception):
@@ -85,10 +87,13 @@ def _source_cell(cell: NotebookNode) -> SourceCell:
 def read_submitted(path: Path) -> tuple[NotebookNode, list[str]]:
     """The submitted notebook as nbformat 4, and notes on what had to be upgraded or filled in."""
     try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise SubmissionError(f"{path}: is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB; "
+                                  "clear its outputs and resubmit")
         data = json.loads(path.read_bytes())
     except OSError as exc:
         raise SubmissionError(f"{path}: cannot be read ({exc.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise SubmissionError(f"{path}: is not valid JSON ({exc}); the file is damaged, "
                               "resubmit the notebook saved from Jupyter") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):

@@ -94,7 +94,8 @@ def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict
             "autograder_seconds": ours_s, "autograder_notebooks_per_second": size / ours_s,
             "autograder_seconds_per_notebook": ours_s / size, "autograder_cpu_seconds_per_notebook": ours_cpu / size,
             "nbgrader_students": nb_size, "nbgrader_seconds": theirs_s,
-            "nbgrader_notebooks_per_second": nb_size / theirs_s, "nbgrader_cpu_seconds_per_notebook": theirs_cpu / nb_size,
+            "nbgrader_notebooks_per_second": nb_size / theirs_s,
+            "nbgrader_cpu_seconds_per_notebook": theirs_cpu / nb_size,
             "speedup": (size / ours_s) / (nb_size / theirs_s), "cpu_speedup": (theirs_cpu / nb_size) / (ours_cpu / size),
             "same_grades": not differences, "differences": differences}
 

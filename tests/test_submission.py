@@ -193,3 +193,11 @@ def test_cell_score_adds_the_points_as_the_test_cell_does() -> None:
     results = [CheckResult("f", "visible", 5 / 9, 1.0, ()), CheckResult("f", "hidden", 0.5, 2.0, ())]
     assert _score(results, 3.0) == round(5 / 9, 9) + 0.5 == 1.0555555559999998
     assert _score(results, 1.0) == 1.0
+
+
+def test_deeply_nested_or_huge_json_is_rejected(root: Path, source, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SubmissionError, match="is not valid JSON"):
+        plan(tc.submit(root, "s", "a1", "[" * 100_000 + "]" * 100_000), source)
+    monkeypatch.setattr("autograder.submission.MAX_NOTEBOOK_BYTES", 1000)
+    with pytest.raises(SubmissionError, match="larger than"):
+        plan(tc.submit(root, "s", "a1", tc.source_a1()), source)

@@ -21,11 +21,13 @@ except StudentFailure as exc:
     ok, message = False, str(exc)
 print({name!r}, "passed" if ok else "failed: " + message)
 ### BEGIN HIDDEN TESTS
-record(CheckResult({name!r}, "hidden", {points} * ok, {points}, (PropertyResult("value", {points} * ok, {points}, ok, message),)))
+earned = {points} * ok
+record(CheckResult({name!r}, "hidden", earned, {points}, (PropertyResult("value", earned, {points}, ok, message),)))
 ### END HIDDEN TESTS
 '''
 #: The solutions of assignment a1; a wrong version of each is in WRONG.
-SOLUTIONS = {"double": "def double(x):\n    return x * SCALE\n", "square": "def square(x):\n    return helpers.power(x, 2)\n"}
+SOLUTIONS = {"double": "def double(x):\n    return x * SCALE\n",
+             "square": "def square(x):\n    return helpers.power(x, 2)\n"}
 WRONG = {"double": "def double(x):\n    return x + SCALE\n", "square": "def square(x):\n    return x * 3\n"}
 POINTS = {"double": 2.0, "square": 3.0}
 
