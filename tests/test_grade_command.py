@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import distributed
 import pytest
 
 import tiny_course as tc
@@ -152,7 +153,6 @@ def test_killed_halfway_then_restarted_grades_each_once(tmp_path: Path) -> None:
 
 
 def test_a_local_dask_cluster_gives_the_same_grades(tiny_class: Path, tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         grade_assignment(course_dir=tiny_class, assignment="a1", force=True, dask=cluster.scheduler_address,
