@@ -23,12 +23,14 @@ from autograder import classgen, exports, report
 from autograder.batch import grade_assignment
 from autograder.course import CourseError
 from autograder.helpers_module import ASSIGNMENTS, ROOT
+from autograder.mistakes import CATALOG
 from autograder.release import release, summary
 
 #: What the demo copies from the kit's own course.
 COURSE_FILES = ("nbgrader_config.py", "source", "release")
 DEFAULT_STUDENTS = 14
 SLOW_TRICK = ("hostile", "infinite-loop")
+CATALOG_BY_ID = {m.id: m for m in CATALOG}
 
 
 class Step(NamedTuple):
@@ -85,12 +87,22 @@ def run_assignment(root: Path, assignment: str, *, size: int, first: bool, insec
     mean = sum(r["score"] for r in results.values()) / max(len(results), 1)
     say(f"  grade    {clock.lap('grade'):5.0f} s  {len(results)} students, mean {mean:.1f} / {top:g}, "
         f"{flagged} to look at -> feedback/, grades/{assignment}.json, gradebook.db")
+    named, injected = diagnosed(students, results)
+    say(f"  diagnosis         {named} of the {injected} mistakes put in the class were named by the hidden checks")
     report.write(root, assignment)
     exports.write_csv(root, assignment, root / "exports" / f"{assignment}.csv")
     exports.write_gradescope(root, assignment, root / "exports" / "gradescope" / assignment)
     say(f"  report   {clock.lap('report'):5.0f} s  reports/{assignment}.html, exports/{assignment}.csv, "
         f"exports/gradescope/{assignment}/<student>/results.json")
     return Step(assignment, not made.problems, len(results), mean, top, flagged, clock.laps)
+
+
+def diagnosed(students: list[classgen.Student], results: dict[str, dict]) -> tuple[int, int]:
+    """How many of the catalogued mistakes put in the class the grader's diagnosis named, and how many there were."""
+    injected = [(s.name, CATALOG_BY_ID[m]) for s in students if s.kind == "mistakes" for m in s.what.split(", ")]
+    named = [(student, m) for student, m in injected if any(
+        m.message in diagnosis for diagnosis in report.student_diagnoses(results.get(student, {}), m.function))]
+    return len(named), len(injected)
 
 
 class _Clock:

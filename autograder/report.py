@@ -145,6 +145,13 @@ class Diagnosis(NamedTuple):
     students: list[str]
 
 
+def student_diagnoses(result: Mapping[str, Any], function: str | None = None) -> list[str]:
+    """The diagnoses in one student's check results (of ``function`` only, if given), in order."""
+    return [prop["diagnosis"] for notebook in result.get("notebooks", {}).values()
+            for cell in notebook["cells"].values() for check in cell.get("checks", ())
+            if function in (None, check["function"]) for prop in check["properties"] if prop.get("diagnosis")]
+
+
 def diagnoses(results: Mapping[str, Mapping[str, Any]]) -> list[Diagnosis]:
     """The mistakes the hidden checks named, most frequent first, each counted once per student."""
     seen: dict[tuple[str, str], set[str]] = {}

@@ -11,7 +11,7 @@ import pytest
 
 from autograder import classgen
 from autograder.classgen import HOSTILE, SPECIAL, inlinable, make_class, mistake_source
-from autograder.demo import demo, make_course
+from autograder.demo import demo, diagnosed, make_course
 from autograder.course import CourseError
 from autograder.helpers_module import ASSIGNMENTS, TAUGHT
 from autograder.mistakes import Call, same
@@ -82,6 +82,17 @@ def test_a_small_class_leaves_out_the_slow_infinite_loop() -> None:
     assert "hostile-infinite-loop" not in {s.name for s in students} and len(students) == 12
 
 
+def test_the_demo_counts_the_put_in_mistakes_the_diagnosis_named() -> None:
+    leaky, swapped = (m for m in INLINABLE if m.id in ("relu.relu_leaky", "linear_forward.linear_forward_minus_b"))
+    students = [classgen.Student("ann", "mistakes", f"{leaky.id}, {swapped.id}", {}),
+                classgen.Student("bob", "correct", "every answer right", {})]
+    check = {"function": "relu", "properties": [{"diagnosis": f"one of these: {leaky.message}; or another"}]}
+    results = {"ann": {"notebooks": {"nb": {"cells": {"test_relu": {"checks": [check]}}}}}}
+    assert diagnosed(students, results) == (1, 2)
+    check["function"] = "tanh"  # the same words about another function name nothing
+    assert diagnosed(students, results) == (0, 2)
+
+
 def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(CourseError, match="is not empty"):
@@ -105,3 +116,4 @@ def test_the_demo_releases_grades_reports_and_exports(tmp_path: Path) -> None:
     assert (root / "exports" / "gradescope" / "a4_batch_norm" / "correct-03" / "results.json").is_file()
     assert len((root / "exports" / "a4_batch_norm.csv").read_text().splitlines()) > 6
     assert said[0] == f"Demo course: {root}" and "Every release is sound." in said[-1]
+    assert any("mistakes put in the class were named by the hidden checks" in line for line in said)
