@@ -18,8 +18,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-#: Exit codes: 0 graded (each submission graded or reported with its reason); 2 nothing could be graded.
-EXIT_OK, EXIT_CANNOT_GRADE = 0, 2
+#: Exit codes: 0 graded (each submission graded or reported with its reason); 2 nothing could be graded;
+#: 130 interrupted (Ctrl-C): a rerun grades the rest.
+EXIT_OK, EXIT_CANNOT_GRADE, EXIT_INTERRUPTED = 0, 2, 130
 #: ``release`` exit code when the release was made but is not sound (the problems are listed).
 EXIT_UNSOUND = 1
 
@@ -64,6 +65,10 @@ def run_grade(args: argparse.Namespace) -> int:
     except CourseError as exc:
         print(f"autograder grade: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
+    except KeyboardInterrupt:
+        print("autograder grade: interrupted; the grades recorded so far are kept, "
+              "run the command again to grade the rest", file=sys.stderr)
+        return EXIT_INTERRUPTED
     Console().print(summary(batch))
     return EXIT_OK
 

@@ -27,11 +27,14 @@ def run_local(tasks: Sequence[dict[str, Any]], *, jobs: int, insecure: bool) -> 
     if not tasks:
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context,
-                             initializer=grader_process.start, initargs=(insecure,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context,
+                               initializer=grader_process.start, initargs=(insecure,))
+    try:
         futures = {pool.submit(grader_process.grade_task, task): task for task in tasks}
         for future in as_completed(futures):
             yield _outcome(future, futures[future])
+    finally:  # interrupted: the submissions not started yet are dropped, not graded in the background
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_dask(tasks: Sequence[dict[str, Any]], *, address: str) -> Iterator[dict[str, Any]]:
