@@ -145,11 +145,19 @@ class Diagnosis(NamedTuple):
     students: list[str]
 
 
+def diagnosis_of(prop: Mapping[str, Any]) -> str | None:
+    """A property's diagnosis: its own field, or the message's ``diagnosis:`` line (where a check put it there)."""
+    if prop.get("diagnosis"):
+        return prop["diagnosis"]
+    found = re.search(r"^\s*diagnosis: (.+)$", prop.get("message", ""), re.M)
+    return found.group(1).strip() if found else None
+
+
 def student_diagnoses(result: Mapping[str, Any], function: str | None = None) -> list[str]:
     """The diagnoses in one student's check results (of ``function`` only, if given), in order."""
-    return [prop["diagnosis"] for notebook in result.get("notebooks", {}).values()
+    return [diagnosis_of(prop) for notebook in result.get("notebooks", {}).values()
             for cell in notebook["cells"].values() for check in cell.get("checks", ())
-            if function in (None, check["function"]) for prop in check["properties"] if prop.get("diagnosis")]
+            if function in (None, check["function"]) for prop in check["properties"] if diagnosis_of(prop)]
 
 
 def diagnoses(results: Mapping[str, Mapping[str, Any]]) -> list[Diagnosis]:
@@ -160,8 +168,8 @@ def diagnoses(results: Mapping[str, Mapping[str, Any]]) -> list[Diagnosis]:
             for cell in notebook["cells"].values():
                 for check in cell.get("checks", ()):
                     for prop in check["properties"]:
-                        if prop.get("diagnosis"):
-                            seen.setdefault((check["function"], prop["diagnosis"]), set()).add(student)
+                        if diagnosis_of(prop):
+                            seen.setdefault((check["function"], diagnosis_of(prop)), set()).add(student)
     found = [Diagnosis(function, message, sorted(who)) for (function, message), who in seen.items()]
     return sorted(found, key=lambda d: (-len(d.students), d.function, d.message))
 

@@ -151,3 +151,10 @@ def test_the_report_renders_with_its_plots_in_a_headless_browser(tmp_path: Path)
 def test_only_objects_that_are_no_value_at_all_are_bad_values(message: str, flagged: bool) -> None:
     graded = result({"test_relu": cell(0, "relu failed", [check("relu", passed=False, message=message)])})
     assert [f.kind for f in flags(graded)] == (["bad value"] if flagged else [])
+
+
+def test_a_diagnosis_written_into_the_message_counts_too() -> None:
+    graded = result({"test_relu": cell(0, "relu failed", [check(
+        "relu", passed=False, message="got 1, expected 2\ndiagnosis: your relu is leaky")])})
+    assert [(d.function, d.message, d.students) for d in diagnoses({"fay": graded})] == [
+        ("relu", "your relu is leaky", ["fay"])]
