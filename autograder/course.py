@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 from pathlib import Path
 from typing import NamedTuple
 
@@ -93,6 +94,14 @@ def nbgrader_config(root: Path) -> Config:
     if not (root / "nbgrader_config.py").is_file():
         return Config()
     return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def copy_assignment(course: Path, root: Path, assignment: str) -> Path:
+    """A new course at ``root`` holding only ``course``'s source and release of the assignment and its config."""
+    for folder in ("source", "release"):
+        shutil.copytree(course / folder / assignment, root / folder / assignment)
+    shutil.copy(course / "nbgrader_config.py", root)
+    return root
 
 
 def _notebooks_in(folder: Path) -> dict[str, Path]:

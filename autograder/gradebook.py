@@ -141,3 +141,10 @@ def _tests_of_solutions(source: SourceNotebook) -> dict[str, list[str]]:
         elif cell.role == "test" and current is not None:
             current.append(cell.grade_id)
     return owners
+
+
+def auto_scores(root: Path, assignment: str, notebook: str, students: list[str]) -> dict[str, dict[str, float]]:
+    """``{student: {grade cell: auto score}}`` of the autograded code cells, as the gradebook holds them."""
+    with open_gradebook(root) as gb:
+        return {s: {g.name: g.auto_score for g in gb.find_submission_notebook(notebook, assignment, s).grades
+                    if g.auto_score is not None and g.cell_type == "code"} for s in students}

@@ -24,26 +24,18 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from autograder.gradebook import open_gradebook
 from autograder.classgen import make_class, submit_class
+from autograder.course import copy_assignment
+from autograder.gradebook import auto_scores
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def course_copy(root: Path, assignment: str) -> Path:
-    """A course holding only the assignment's source and release and the course config."""
-    for folder in ("source", "release"):
-        shutil.copytree(REPO / folder / assignment, root / folder / assignment)
-    shutil.copy(REPO / "nbgrader_config.py", root)
-    return root
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -62,13 +54,6 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def nbgrader_scores(root: Path, assignment: str, notebook: str, students: list[str]) -> dict[str, dict[str, float]]:
-    """Per-cell auto scores that nbgrader autograde recorded."""
-    with open_gradebook(root) as gb:
-        return {s: {g.name: g.auto_score for g in gb.find_submission_notebook(notebook, assignment, s).grades
-                    if g.auto_score is not None and g.cell_type == "code"} for s in students}
-
-
 def our_scores(path: Path, notebook: str, students: list[str]) -> dict[str, dict[str, float]]:
     data = json.loads(path.read_text())["students"]
     return {s: {gid: c["score"] for gid, c in data[s]["notebooks"][notebook]["cells"].items()
@@ -79,7 +64,8 @@ def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict
     """Grade the class both ways; the rates, the CPU time per notebook and the differences."""
     students = make_class(REPO / "source" / assignment / f"{assignment}.ipynb",
                           REPO / "release" / assignment / f"{assignment}.ipynb", size=size, special=())
-    ours, theirs = course_copy(work / "ours", assignment), course_copy(work / "nbgrader", assignment)
+    ours = copy_assignment(REPO, work / "ours", assignment)
+    theirs = copy_assignment(REPO, work / "nbgrader", assignment)
     submit_class(ours, assignment, students)
     submit_class(theirs, assignment, students[:nb_size])
     ours_s, ours_cpu = timed([str(BIN / "autograder"), "grade", assignment, "--jobs", str(jobs),
@@ -89,14 +75,15 @@ def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict
     theirs_s, theirs_cpu = timed([str(BIN / "nbgrader"), "autograde", assignment, "--force"], theirs)
     names = [s.name for s in students[:nb_size]]
     differences = compare(our_scores(ours / "grades.json", assignment, names),
-                          nbgrader_scores(theirs, assignment, assignment, names))
+                          auto_scores(theirs, assignment, assignment, names))
     return {"assignment": assignment, "students": size, "jobs": jobs, "load_average": os.getloadavg()[0],
             "autograder_seconds": ours_s, "autograder_notebooks_per_second": size / ours_s,
             "autograder_seconds_per_notebook": ours_s / size, "autograder_cpu_seconds_per_notebook": ours_cpu / size,
             "nbgrader_students": nb_size, "nbgrader_seconds": theirs_s,
             "nbgrader_notebooks_per_second": nb_size / theirs_s,
             "nbgrader_cpu_seconds_per_notebook": theirs_cpu / nb_size,
-            "speedup": (size / ours_s) / (nb_size / theirs_s), "cpu_speedup": (theirs_cpu / nb_size) / (ours_cpu / size),
+            "speedup": (size / ours_s) / (nb_size / theirs_s),
+            "cpu_speedup": (theirs_cpu / nb_size) / (ours_cpu / size),
             "same_grades": not differences, "differences": differences}
 
 

@@ -17,7 +17,7 @@ import pytest
 import tiny_course as tc
 from autograder import store
 from autograder.batch import grade_assignment
-from autograder.course import CourseError
+from autograder.course import CourseError, copy_assignment
 from autograder.sandbox import check_available
 from autograder.submission import read_source
 
@@ -170,9 +170,7 @@ def real_assignments() -> list[str]:
 
 @pytest.mark.parametrize("assignment", real_assignments())
 def test_real_course_source_earns_full_marks_and_release_zero(assignment: str, tmp_path: Path) -> None:
-    for folder in ("source", "release"):
-        shutil.copytree(REPO / folder / assignment, tmp_path / folder / assignment)
-    shutil.copy(REPO / "nbgrader_config.py", tmp_path)
+    copy_assignment(REPO, tmp_path, assignment)
     for who in ("source", "release"):
         target = tmp_path / "submitted" / who / assignment
         target.mkdir(parents=True)
