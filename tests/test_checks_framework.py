@@ -268,3 +268,13 @@ def test_a_missing_function_is_said_once(capfd):
     out = capfd.readouterr().out
     assert out.count("did you run its cell") == 1
     assert "✘ gradient check against your linear_forward  [0/0.36]  needs `linear_forward` first" in out
+
+
+def test_the_diagnosis_uses_every_failing_input_not_only_the_smallest(capsys):
+    def relu_backward(dA, cache):  # masks only Z < 0: on dA = [[1.]], Z = [[0.]] alone, four mistakes fit
+        return np.where(cache < 0, 0.0, dA)
+    with collecting() as results:
+        run_hidden_checks("relu_backward", namespace={"relu_backward": relu_backward})
+    diagnoses = {p.diagnosis for p in results[0].properties if p.diagnosis}
+    assert diagnoses == {"your dZ is dA where Z = 0: the gradient is 0 wherever Z <= 0 (you masked only Z < 0)"}
+    assert "one of these" not in capsys.readouterr().out

@@ -41,20 +41,25 @@ function it judges and a short name that reads like the maths::
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from hypothesis import strategies as st
 
+from dnn_checks import expected
 from dnn_checks.contract import CALLS, points_of
 from dnn_checks.results import NOT_DEFINED, CheckResult, Kind, Needs, PropertyResult
-from dnn_checks.runner import Given, Outcome, Test, as_strategy, draw_examples, run_property
-from dnn_checks.student import Student
+from dnn_checks.runner import EXPECTED, Given, Outcome, Test, as_strategy, draw_examples, run_property
+from dnn_checks.student import Student, StudentFailure
 
-#: Given the check's function, the failing call's positional arguments and the student's output:
-#: the plain-words name of a known mistake that output matches, or None.
-Diagnose = Callable[[str, tuple, Any], "str | None"]
+#: A call of the checked function: its positional arguments (as they were before the call) and the student's output.
+Observed = tuple[tuple, Any]
+#: Given the check's function, for each failed property the student's last call on each failing input it met,
+#: and the student's calls on the function's stored inputs (more evidence): for each failed property, the
+#: plain-words name of the known mistakes that give those outputs, or None.
+Diagnose = Callable[[str, Sequence[Sequence[Observed]], Sequence[Observed]], Sequence["str | None"]]
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,12 @@ class Registry:
         if not student.has(function):
             missing = Outcome(False, f"`{function}` is not defined (did you run its cell, or rename it?)",
                               needs=Needs(function, NOT_DEFINED))
-            outcomes = [(missing, False)] * len(properties)
-        else:
-            callees = {name: f for name, f in (substitutes or {}).items() if name in CALLS.get(function, ())}
-            outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees))
-        return _result(function, self.kind, self.points(function), properties, outcomes, diagnose)
+            return _result(function, self.kind, self.points(function), properties, [(missing, False)] * len(properties))
+        callees = {name: f for name, f in (substitutes or {}).items() if name in CALLS.get(function, ())}
+        outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees))
+        diagnoses = _diagnoses(function, [outcome for outcome, _ in outcomes], diagnose,
+                               lambda: _stored_observations(function, student, callees))
+        return _result(function, self.kind, self.points(function), properties, outcomes, diagnoses)
 
 
 def _outcomes(key: str, properties: Iterable[Property], student: Student,
@@ -149,27 +155,54 @@ def _run(key: str, prop: Property, student: Student, substitutes: Mapping[str, C
 
 
 def _result(function: str, kind: Kind, points: float, properties: Sequence[Property],
-            outcomes: Sequence[tuple[Outcome, bool]], diagnose: Diagnose | None) -> CheckResult:
+            outcomes: Sequence[tuple[Outcome, bool]], diagnoses: Sequence[str | None] | None = None) -> CheckResult:
     """Points: the check's points times the passed properties' share of the weights."""
     total = sum(p.weight for p in properties)
+    diagnoses = diagnoses or [None] * len(properties)
     results = tuple(
         PropertyResult(prop.name, points * prop.weight / total if outcome.passed else 0.0, points * prop.weight / total,
-                       outcome.passed, outcome.message, _diagnosis(function, outcome, diagnose), from_callee,
-                       outcome.needs)
-        for prop, (outcome, from_callee) in zip(properties, outcomes))
+                       outcome.passed, outcome.message, diagnosis, from_callee, outcome.needs)
+        for prop, (outcome, from_callee), diagnosis in zip(properties, outcomes, diagnoses))
     earned = points * sum(p.weight for p, r in zip(properties, results) if r.passed) / total
     return CheckResult(function, kind, earned, points, results)
 
 
-def _diagnosis(function: str, outcome: Outcome, diagnose: Diagnose | None) -> str | None:
-    """The catalog's name for the student's output on the last failing call of ``function``."""
-    calls = [c for c in outcome.calls if c.function == function]
-    if outcome.passed or diagnose is None or not calls:
-        return None
+def _diagnoses(function: str, outcomes: Sequence[Outcome], diagnose: Diagnose | None,
+               stored: Callable[[], list[Observed]]) -> list[str | None]:
+    """The catalog's names for the failed properties, from the student's outputs of ``function``: its last
+    call on each failing input seen (the one shown first, then the unshrunk one), where it returned, and
+    its outputs on the ``stored`` inputs (called only when there is something to diagnose, never after a
+    timeout or a crash)."""
+    observed = [[] if outcome.passed else _observations(function, outcome) for outcome in outcomes]
+    failed = [i for i, observations in enumerate(observed) if observations]
+    diagnoses: list[str | None] = [None] * len(outcomes)
+    if diagnose is None or not failed:
+        return diagnoses
     try:
-        return diagnose(function, calls[-1].args, calls[-1].output)
+        evidence = [] if any(outcome.fatal for outcome in outcomes) else stored()
+        for i, diagnosis in zip(failed, diagnose(function, [observed[i] for i in failed], evidence), strict=True):
+            diagnoses[i] = diagnosis
     except Exception:  # noqa: BLE001 - a diagnosis is a hint: never let it cost the grade
-        return None
+        return [None] * len(outcomes)
+    return diagnoses
+
+
+def _observations(function: str, outcome: Outcome) -> list[Observed]:
+    last_calls = ([c for c in calls if c.function == function][-1:] for calls in (outcome.calls, *outcome.seen))
+    return [(c.args, c.output) for calls in last_calls for c in calls]
+
+
+def _stored_observations(function: str, student: Student, callees: Mapping[str, Callable[..., Any]]) -> list[Observed]:
+    """The student's outputs on the stored inputs of ``function`` (the visible check made these calls too);
+    none after a call that fails."""
+    observed: list[Observed] = []
+    for case in expected.cases(function) if function in expected.functions() else ():
+        args = tuple(value for key, value in case.items() if key != EXPECTED)
+        try:
+            observed.append((copy.deepcopy(args), student.call(function, *args, substitutes=callees)))
+        except StudentFailure:
+            break
+    return observed
 
 
 VISIBLE = Registry("visible")

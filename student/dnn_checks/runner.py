@@ -17,7 +17,7 @@ import copy
 import re
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -69,13 +69,18 @@ class Call:
 @dataclass(frozen=True)
 class Outcome:
     """A property's verdict; ``fatal`` when the student's process timed out or died (stop calling it);
-    ``needs`` when it failed because a student function is not defined or not implemented yet."""
+    ``needs`` when it failed because a student function is not defined or not implemented yet.
+
+    ``calls`` are those of the failing input the message shows; ``seen``, those of the other
+    failing inputs met (the example hypothesis found before shrinking it): the diagnosis uses all.
+    """
 
     passed: bool
     message: str = ""
     calls: tuple[Call, ...] = ()
     fatal: bool = False
     needs: Needs | None = None
+    seen: tuple[tuple[Call, ...], ...] = ()
 
 
 @dataclass
@@ -129,8 +134,8 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
         except UnsatisfiedAssumption:
             continue
         if failure:
-            worth_shrinking = shrink and not failure.fatal and not failure.needs
-            return search.shrink(test, recorder) or failure if worth_shrinking else failure
+            shrunk = search.shrink(test, recorder) if shrink and not failure.fatal and not failure.needs else None
+            return replace(shrunk, seen=(failure.calls,)) if shrunk else failure
     return Outcome(True)
 
 
