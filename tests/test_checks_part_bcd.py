@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 
+import numpy as np
 import pytest
 
 import reference
@@ -114,3 +115,22 @@ def test_a_broken_callee_costs_only_its_own_points() -> None:
     result = HIDDEN.run("L_model_backward_with_regularization", Student(namespace), substitutes=substitutes)
     assert result.points == result.max_points
     assert any(p.from_callee for p in result.properties)
+
+
+def _dropout_from_numpy_global(A, keep_prob, rng):
+    D = np.random.rand(*A.shape) < keep_prob
+    return A * D / keep_prob, D
+
+
+def _dropout_with_own_seed(A, keep_prob, rng):
+    D = np.random.default_rng(1).random(A.shape) < keep_prob
+    return A * D / keep_prob, D
+
+
+@pytest.mark.parametrize("dropout_forward", [_dropout_from_numpy_global, _dropout_with_own_seed])
+def test_a_dropout_that_ignores_rng_loses_a_share_of_its_hidden_points(dropout_forward) -> None:
+    namespace = {**_reference_namespace(), "dropout_forward": dropout_forward}
+    result = HIDDEN.run("dropout_forward", Student(namespace))
+    assert [p.name for p in result.properties if not p.passed] == [
+        "draws D from rng: generators in the same state give the same mask, in different states different masks"]
+    assert 0 < result.points < result.max_points == 2

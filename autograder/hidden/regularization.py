@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 import reference
@@ -75,6 +77,22 @@ def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Gene
 def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> None:
     A_drop, _ = dropout_result(student, A, keep_prob, rng)
     check_close(A, A_drop, where="A_drop")
+
+
+@HIDDEN.property("dropout_forward", "draws D from rng: generators in the same state give the same mask, in "
+                 "different states different masks", given=LARGE, max_examples=1)
+def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Generator) -> None:
+    """Two copies of ``rng``, then one a draw further on: P(two independent masks of 50 000 units agree) < 1e-6000."""
+    later = copy.deepcopy(rng)
+    later.random()
+    first, again, other = (dropout_result(student, A, keep_prob, generator)[1]
+                           for generator in (copy.deepcopy(rng), copy.deepcopy(rng), later))
+    if not np.array_equal(first, again):
+        raise Failed("two calls with generators in the same state gave different masks: draw D from the rng argument "
+                     "(rng.random(A.shape) < keep_prob), not from np.random")
+    if np.array_equal(first, other):
+        raise Failed("generators in different states gave the same mask: draw D from the rng argument "
+                     "(rng.random(A.shape) < keep_prob), without seeding a generator of your own")
 
 
 matches_reference("dropout_backward", DROPOUT_BACKWARD, weight=2)
