@@ -30,8 +30,10 @@ from typing import Any, NamedTuple
 
 import nbformat
 from nbformat import NotebookNode
+from rich.console import Console
 
 from autograder import course
+from autograder.batch import grade_assignment
 from autograder.helpers_module import ASSIGNMENTS, render
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
@@ -65,6 +67,9 @@ class Problem(NamedTuple):
 
 
 class Release(NamedTuple):
+    """A release made: its folder, what is wrong with it (nothing when sound), and the autograded
+    ``(score, maximum)`` of the source and of the release, by the student they were handed in as."""
+
     assignment: str
     folder: Path
     problems: list[Problem]
@@ -217,9 +222,6 @@ def grade_both(root: Path, assignment: str, *, insecure: bool,
 
     Returns each one's autograded ``(score, maximum)`` and the problems found.
     """
-    from autograder.batch import grade_assignment
-    from rich.console import Console
-
     with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as scratch:
         copy = scratch_course(root, assignment, Path(scratch))
         batch = grade_assignment(course_dir=copy, assignment=assignment, jobs=jobs, insecure=insecure,
