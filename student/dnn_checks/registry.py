@@ -193,8 +193,8 @@ def _observations(function: str, outcome: Outcome) -> list[Observed]:
 
 
 def _stored_observations(function: str, student: Student, callees: Mapping[str, Callable[..., Any]]) -> list[Observed]:
-    """The student's outputs on the stored inputs of ``function`` (the visible check made these calls too);
-    none after a call that fails."""
+    """The student's outputs on the stored inputs of ``function`` (the visible check made these calls too),
+    up to the first call that fails."""
     observed: list[Observed] = []
     for case in expected.cases(function) if function in expected.functions() else ():
         args = tuple(value for key, value in case.items() if key != EXPECTED)
