@@ -54,7 +54,7 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
         tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure} for s in todo]
         results = (parallel.run_dask(tasks, address=dask) if dask
                    else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure))
-        graded = [_finish(recorder, root, assignment, item, version)
+        graded = [_finish(recorder, root, assignment, item, version=version, content=todo[item["student"]])
                   for item in _progress(results, len(tasks), console)]
     batch = Batch(root, assignment, version, sorted(kept + graded))
     if json_path is not None:
@@ -78,18 +78,20 @@ def all_students(recorder: gradebook.Recorder, root: Path) -> list[str]:
 
 
 def _reuse(recorder: gradebook.Recorder, root: Path, assignment: str, names: Sequence[str], *, version: str,
-           force: bool) -> tuple[list[Outcome], list[str]]:
-    """Stored results still valid for the submission as it is now, and the students to grade.
+           force: bool) -> tuple[list[Outcome], dict[str, str]]:
+    """Stored results still valid for the submission as it is now, and the students to grade with
+    the content hash of their submission as it is now (a file changed while it is graded is graded again).
 
     A stored result the gradebook lacks (a gradebook made anew) is recorded again.
     """
-    kept, todo = [], []
+    kept: list[Outcome] = []
+    todo: dict[str, str] = {}
     recorded = {s.student.id for s in recorder.gradebook.find_assignment(assignment).submissions}
     for student in names:
         content = store.content_hash(course.submission(root, student, assignment))
         result = None if force else store.load(root, assignment, student, version=version, content=content)
         if result is None:
-            todo.append(student)
+            todo[student] = content
             continue
         if student not in recorded:
             _record(recorder, root, assignment, student, result)
@@ -97,16 +99,15 @@ def _reuse(recorder: gradebook.Recorder, root: Path, assignment: str, names: Seq
     return kept, todo
 
 
-def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dict[str, Any],
-            version: str) -> Outcome:
+def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dict[str, Any], *,
+            version: str, content: str) -> Outcome:
     """Record a fresh result in the gradebook and the feedback, then store it (stored last: see module doc)."""
     student = item["student"]
     if "failure" in item:
         return Outcome(student, "failed", _failed(root, assignment, item["failure"]), 0.0)
     result = {**item["result"], "seconds": item["seconds"]}
     _record(recorder, root, assignment, student, result)
-    submitted = course.submission(root, student, assignment)
-    store.save(root, assignment, student, result, version=version, content=store.content_hash(submitted))
+    store.save(root, assignment, student, result, version=version, content=content)
     return Outcome(student, "graded", result, item["seconds"])
 
 

@@ -70,7 +70,8 @@ def test_a_grader_failure_is_reported_and_not_stored(root: Path) -> None:
 
     gradebook.ensure_assignment(root, "a1", course.source_notebooks(root, "a1"))
     with gradebook.Recorder(root) as recorder:
-        outcome = batch._finish(recorder, root, "a1", {"student": "alice", "failure": "the pool broke"}, "v")
+        outcome = batch._finish(recorder, root, "a1", {"student": "alice", "failure": "the pool broke"},
+                                version="v", content="c")
         assert recorder.gradebook.find_assignment("a1").submissions == []
     assert outcome.status == "failed" and "the pool broke" in outcome.result["error"]
     assert outcome.result["score"] == 0.0 and outcome.result["max_score"] == 6.0
