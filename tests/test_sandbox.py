@@ -196,7 +196,9 @@ def test_deleting_files_touches_only_the_own_scratch(factory: WorkerFactory) -> 
     assert result.ok and result.output == "True True\n"
 
 
-SECRETS = ["/work/main/reference/__init__.py", "/work/main/gradebook.db", "/work/main/source", "/work/main/submitted",
+#: The repository (a clean clone may stand anywhere); the grader's venv may live inside it.
+REPO = Path(__file__).resolve().parents[1]
+SECRETS = [f"{REPO}/reference/__init__.py", f"{REPO}/gradebook.db", f"{REPO}/source", f"{REPO}/submitted",
            str(Path(__file__).resolve()), "/root/.bashrc", "/root/.gitconfig", "/home", "/etc/passwd",
            "../../etc/shadow",
            "/work/shared/CONTRACT.md", "/proc/1/environ"]
@@ -212,8 +214,11 @@ def test_secrets_cannot_be_read(factory: WorkerFactory, path: str) -> None:
 
 @NESTED_ONLY
 def test_the_repository_is_not_listed(factory: WorkerFactory) -> None:
-    result = run(factory, "import os\nprint(sorted(os.listdir('/work/main')), sorted(os.listdir('/root')))")
-    assert result.ok and result.output == "['.venv'] ['.pyenv']\n"
+    """Only the path down to the interpreter's venv is visible in the repository, nothing else of it."""
+    venv = Path(sys.prefix).resolve()
+    visible = [venv.relative_to(REPO).parts[0]] if venv.is_relative_to(REPO) else []
+    result = run(factory, f"import os\nprint(sorted(os.listdir({str(REPO)!r})) if os.path.exists({str(REPO)!r}) else [])")
+    assert result.ok and result.output == f"{visible}\n", result.error
 
 
 @NESTED_ONLY
@@ -237,7 +242,7 @@ def test_grader_packages_cannot_be_imported(factory: WorkerFactory, module: str)
 
 
 @NESTED_ONLY
-@pytest.mark.parametrize("path", ["/usr/lib/planted.py", "/opt/grader/wire.py", "/work/main/.venv/planted.pth"])
+@pytest.mark.parametrize("path", ["/usr/lib/planted.py", "/opt/grader/wire.py", f"{sys.prefix}/planted.pth"])
 def test_nothing_outside_scratch_is_writable(factory: WorkerFactory, path: str) -> None:
     result = run(factory, f"open({path!r}, 'w').write('x')")
     assert not result.ok and ("Read-only" in result.error or "PermissionError" in result.error), result.error
