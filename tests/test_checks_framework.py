@@ -263,6 +263,17 @@ def test_a_function_calling_a_stub_needs_that_one_first(capsys):
         "linear_activation_forward (visible checks): needs `relu` first (`relu` is not implemented yet)")
 
 
+def test_a_function_calling_an_undefined_name_needs_that_one_first(capsys):
+    def sigmoid_backward(dA, cache):  # the student's sigmoid cell did not run (or crashed the worker)
+        s, _ = sigmoid(cache)  # noqa: F821 - the point of the test
+        return dA * s * (1 - s)
+    with collecting() as results:
+        assert run_checks("sigmoid_backward", namespace={"sigmoid_backward": sigmoid_backward}) == 0.0
+    assert capsys.readouterr().out.splitlines() == [
+        "sigmoid_backward (visible checks): needs `sigmoid` first (`sigmoid` is not defined) (0 / 1 points)"]
+    assert all(p.needs == ("sigmoid", "not defined") and "NameError" in p.message for p in results[0].properties)
+
+
 def test_a_missing_function_is_said_once(capfd):
     run_checks("linear_forward", "linear_backward", namespace={"linear_backward": reference.linear_backward})
     out = capfd.readouterr().out

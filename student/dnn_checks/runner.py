@@ -55,6 +55,8 @@ Given = Mapping[str, st.SearchStrategy] | st.SearchStrategy
 EXPECTED = "expected"
 #: A traceback line that names a frame's function: '  File "<cell 3>", line 2, in relu'.
 _FRAME = re.compile(r'^\s*File ".*", line \d+, in (\w+)$', re.MULTILINE)
+#: The message of a NameError: the student function called a name that is not defined (yet).
+_UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 
 
 @dataclass(frozen=True)
@@ -237,12 +239,18 @@ def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any],
 
 
 def _needs(failure: Exception, student: RecordingStudent) -> Needs | None:
-    """The student function ``failure`` shows is not there yet: a name not defined, or a stub that
-    raises NotImplementedError (the innermost frame of the traceback that is one of the student's
-    functions: a function calling an unimplemented one needs that one first)."""
+    """The student function ``failure`` shows is not there yet: a name not defined (checked for,
+    or called inside the student's code: a NameError), or a stub that raises NotImplementedError
+    (the innermost frame of the traceback that is one of the student's functions: a function
+    calling an unimplemented one needs that one first)."""
     if isinstance(failure, MissingFunction):
         return Needs(failure.function, NOT_DEFINED)
-    if not isinstance(failure, StudentError) or failure.exc_type != "NotImplementedError":
+    if not isinstance(failure, StudentError):
+        return None
+    undefined = _UNDEFINED.fullmatch(failure.message) if failure.exc_type == "NameError" else None
+    if undefined:
+        return Needs(undefined[1], NOT_DEFINED)
+    if failure.exc_type != "NotImplementedError":
         return None
     frames = [name for name in _FRAME.findall(failure.tb) if student.has(name)]
     return Needs(frames[-1] if frames else failure.function, NOT_IMPLEMENTED)
