@@ -81,6 +81,7 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes it 0600: feedback pages and reports are read by others
         with os.fdopen(fd, "w") as out:
             out.write(text)
             out.flush()

@@ -65,6 +65,13 @@ def test_atomic_write_leaves_no_temporary_file(root: Path) -> None:
     assert json.loads((store.results_dir(root, "a1") / "alice.json").read_text())["result"] == {"score": 3.0}
 
 
+def test_written_files_are_readable_by_others(root: Path) -> None:
+    """Feedback pages and reports are served to students and staff: not the 0600 of a temporary file."""
+    path = root / "feedback" / "alice" / "a1" / "a1.html"
+    store.write_atomic(path, "<p>feedback</p>")
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 def test_a_grader_failure_is_reported_and_not_stored(root: Path) -> None:
     from autograder import batch, gradebook
 
