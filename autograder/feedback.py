@@ -33,17 +33,23 @@ def write(root: Path, assignment: str, student: str, result: Mapping[str, Any]) 
 
 def page(assignment: str, student: str, name: str, notebook: Mapping[str, Any]) -> str:
     """The feedback page of one notebook."""
-    title = f"{escape(assignment)} / {escape(name)}: feedback for {escape(student)}"
+    where = assignment if name == assignment else f"{assignment} / {name}"
+    title = f"{escape(where)}: feedback for {escape(student)}"
     error = f'<p class="error">{escape(notebook["error"])}</p>' if notebook["error"] else ""
     cells = "\n".join(_cell(gid, cell) for gid, cell in notebook["cells"].items())
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
             f"<style>{STYLE}</style></head>\n<body><h1>{title}</h1>\n"
-            f"<p>Score: <b>{notebook['score']:g}</b> out of {notebook['max_score']:g}</p>{error}\n"
+            f"<p>Score: <b>{_points(notebook['score'])}</b> out of {_points(notebook['max_score'])}</p>{error}\n"
             f"{cells}\n</body></html>\n")
 
 
 def _cell(grade_id: str, cell: Mapping[str, Any]) -> str:
     score, max_score = cell["score"], cell["max_score"]
     kind = "full" if score >= max_score > 0 else "part" if score > 0 else "none"
-    return (f'<div class="cell {kind}"><h2>{escape(grade_id)}: {score:g} / {max_score:g}</h2>'
+    return (f'<div class="cell {kind}"><h2>{escape(grade_id)}: {_points(score)} / {_points(max_score)}</h2>'
             f"<pre>{escape(cell['feedback'])}</pre></div>")
+
+
+def _points(value: float) -> str:
+    """Points as a reader wants them: 3, 0.56, 49.12 (the JSON and the gradebook keep every digit)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -91,6 +91,16 @@ def test_feedback_pages_never_show_test_code(tiny_class: Path) -> None:
     assert not (tiny_class / "feedback" / "erin" / "a1" / "scratch.html").exists()
 
 
+def test_feedback_pages_read_well() -> None:
+    from autograder import feedback
+
+    cell = {"score": 5 / 9, "max_score": 3.0, "feedback": "sigmoid (visible checks): 0.56 / 1 points"}
+    page = feedback.page("a1", "bob", "a1", {"score": 49.1181, "max_score": 58.0, "error": None,
+                                             "cells": {"test_sigmoid": cell}})
+    assert "<h1>a1: feedback for bob</h1>" in page and "<b>49.12</b> out of 58<" in page
+    assert "test_sigmoid: 0.56 / 3</h2>" in page
+
+
 def test_nbgrader_export_reports_the_scores(tiny_class: Path) -> None:
     subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=tiny_class, check=True, capture_output=True)
     rows = (tiny_class / "grades.csv").read_text().splitlines()
