@@ -63,6 +63,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
+from dnn_checks.student import bound  # noqa: E402
 from dnn_checks.values import Handle, UnsupportedValue, to_base  # noqa: E402
 
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWIPC, _CLONE_NEWNET = \
@@ -392,7 +393,7 @@ class _Session:
             return {"op": "bad_value", "message": f"unknown handle {exc}"}
         before = _snapshot(message["args"], message["kwargs"])
         try:
-            with _bound(self.namespace, self._stubs(message["substitutes"])), _captured(_Capped(0)):
+            with bound(self.namespace, self._stubs(message["substitutes"])), _captured(_Capped(0)):
                 result = function(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - any student exception is a failed property
             return {"op": "raised", "exc_type": type(exc).__name__, "message": _str(exc),
@@ -494,22 +495,6 @@ def _same(a: object, b: object) -> bool:
         return bool(a == b)
     except Exception:  # noqa: BLE001 - an odd object in a mutable argument counts as changed
         return False
-
-
-@contextlib.contextmanager
-def _bound(namespace: dict, substitutes: dict):
-    """Bind ``substitutes`` in ``namespace`` for one call, then restore what was there."""
-    missing = object()
-    saved = {name: namespace.get(name, missing) for name in substitutes}
-    namespace.update(substitutes)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
 
 
 @contextlib.contextmanager

@@ -98,7 +98,7 @@ class Student:
         substitutes = dict(substitutes or {})
         if isinstance(function, RemoteFunction):
             return function.remote_call(args, kwargs, substitutes=substitutes, opaque=tuple(opaque))
-        with _bound(self._namespace, substitutes), _quiet():
+        with bound(self._namespace, substitutes), _quiet():
             try:
                 result = function(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - any student exception is a failed property
@@ -120,8 +120,11 @@ def _base_result(name: str, result: Any, opaque: tuple[int, ...]) -> Any:
 
 
 @contextlib.contextmanager
-def _bound(namespace: Any, substitutes: Mapping[str, Callable[..., Any]]) -> Iterator[None]:
-    """Bind ``substitutes`` in ``namespace`` for the duration of a call, then restore it."""
+def bound(namespace: Any, substitutes: Mapping[str, Callable[..., Any]]) -> Iterator[None]:
+    """Bind ``substitutes`` in ``namespace`` for the duration of a call, then restore it.
+
+    Used here for local calls and by the grader's worker for remote ones.
+    """
     missing = object()
     saved = {name: namespace.get(name, missing) for name in substitutes}
     namespace.update(substitutes)
