@@ -55,8 +55,8 @@ def _positive(text: str) -> int:
 def run_grade(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from autograder.batch import grade_assignment, summary
     from autograder.course import CourseError
+    from autograder.grading.batch import grade_assignment, summary
 
     try:
         batch = grade_assignment(course_dir=args.course, assignment=args.assignment, students=args.student,
@@ -74,7 +74,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def add_release(subparsers: argparse._SubParsersAction) -> None:
-    """``release``: nbgrader's release of an assignment, proven sound (``autograder.release``)."""
+    """``release``: nbgrader's release of an assignment, proven sound (``autograder.staff.release``)."""
     release = subparsers.add_parser("release", help="release an assignment and prove the release sound",
                                     description="Regenerate dnn_helpers.py, run nbgrader generate_assignment, then "
                                                 "check that the source earns full marks, the release zero, and that "
@@ -93,7 +93,7 @@ def _course_options(command: argparse.ArgumentParser) -> None:
 
 def run_release(args: argparse.Namespace) -> int:
     from autograder.course import CourseError
-    from autograder.release import ReleaseError, release, summary
+    from autograder.staff.release import ReleaseError, release, summary
 
     try:
         made = release(course_dir=args.course, assignment=args.assignment, insecure=args.insecure)
@@ -105,7 +105,7 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def add_report(subparsers: argparse._SubParsersAction) -> None:
-    """``report``: the staff's HTML page on an assignment's grades (``autograder.report``)."""
+    """``report``: the staff's HTML page on an assignment's grades (``autograder.staff.class_report``)."""
     command = subparsers.add_parser("report", help="write the staff's HTML report of an assignment's grades",
                                     description="One self-contained HTML page: score distribution, pass rates, "
                                                 "diagnosed mistakes, grading times, submissions to look at.")
@@ -119,7 +119,7 @@ def add_report(subparsers: argparse._SubParsersAction) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     from autograder.course import CourseError, find_course, source_notebooks
-    from autograder.report import write
+    from autograder.staff.class_report import write
 
     try:
         root = find_course(args.course)
@@ -132,7 +132,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def add_export(subparsers: argparse._SubParsersAction) -> None:
-    """``export``: the stored grades per cell as CSV, or as Gradescope results (``autograder.exports``)."""
+    """``export``: the stored grades per cell as CSV, or as Gradescope results (``autograder.staff.exports``)."""
     command = subparsers.add_parser("export", help="export an assignment's grades per cell (CSV) or for Gradescope",
                                     description="Export the grades stored by `autograder grade`.")
     command.add_argument("assignment", metavar="ASSIGNMENT")
@@ -146,7 +146,7 @@ def add_export(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from autograder.course import CourseError, find_course, source_notebooks
-    from autograder.exports import write_csv, write_gradescope
+    from autograder.staff.exports import write_csv, write_gradescope
 
     if args.csv is None and args.gradescope is None:
         print("autograder export: give --csv PATH, --gradescope DIR, or both", file=sys.stderr)
@@ -165,7 +165,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def add_demo(subparsers: argparse._SubParsersAction) -> None:
-    """``demo``: the kit end to end on example students (``autograder.demo``)."""
+    """``demo``: the kit end to end on example students (``autograder.staff.demo``)."""
     command = subparsers.add_parser("demo", help="release, grade and report a class of example students",
                                     description="Copy the course to a new folder, release every assignment (proven "
                                                 "sound), generate example submissions (correct, with mistakes, "
@@ -184,9 +184,10 @@ def add_demo(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from dnn_checks.graded import ASSIGNMENTS
+
     from autograder.course import CourseError
-    from autograder.demo import DEFAULT_STUDENTS, demo
-    from autograder.helpers_module import ASSIGNMENTS
+    from autograder.staff.demo import DEFAULT_STUDENTS, demo
 
     try:
         _, steps = demo(folder=args.dir, students=args.students or DEFAULT_STUDENTS,

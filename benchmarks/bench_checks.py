@@ -7,7 +7,7 @@ student's first test cell in Jupyter; a grading process before its first noteboo
 Warm: later runs, which replay the drawn examples (every further notebook of a class).
 Three namespaces: the reference (all pass), and correct-but-different and partly wrong
 functions from the Part A tests (failures are shrunk, which costs more).
-With ``--remote`` the functions live in a worker (``autograder.remote``, sandboxed when
+With ``--remote`` the functions live in a worker (``autograder.sandbox.remote``, sandboxed when
 bubblewrap is there) as in grading, and wall time counts the calls' round trips.
 The target: all checks of one notebook in at most 2 s of one core (judged on this process's
 CPU time; wall time, which adds a shared machine's load and a worker's calls, is printed beside it).
@@ -25,11 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' correct and wrong functions
 
+from dnn_checks import run_checks  # noqa: E402
+
 import reference  # noqa: E402
 from autograder.hidden import run_hidden_checks  # noqa: E402
-from autograder.remote import WorkerFactory  # noqa: E402
-from autograder.sandbox import check_available  # noqa: E402
-from dnn_checks import run_checks  # noqa: E402
+from autograder.sandbox.bubblewrap import check_available  # noqa: E402
+from autograder.sandbox.remote import WorkerFactory  # noqa: E402
 from tests.test_checks_part_a import PART_A, VARIANTS, WRONG, variants  # noqa: E402
 
 

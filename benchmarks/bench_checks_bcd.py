@@ -18,18 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' alternative implementations
 
+from dnn_checks.graded import ASSIGNMENTS, FUNCTIONS, taught_in  # noqa: E402
+
 import reference  # noqa: E402
 from autograder.mistakes import mistakes_of  # noqa: E402
 from benchmarks.bench_checks import grade_all, timed  # noqa: E402
-from dnn_checks.contract import POINTS  # noqa: E402
 from tests import alternatives_bcd  # noqa: E402
 
-FUNCTIONS = list(POINTS)
-NOTEBOOKS = {
-    "a2 (Part B)": FUNCTIONS[FUNCTIONS.index("initialize_parameters_zeros"):FUNCTIONS.index("update_parameters_with_gd")],
-    "a3 (Part C)": FUNCTIONS[FUNCTIONS.index("update_parameters_with_gd"):FUNCTIONS.index("batchnorm_forward")],
-    "a4 (Part D)": ["batchnorm_forward", "batchnorm_backward"],
-}
+NOTEBOOKS = {assignment: list(taught_in(assignment)) for assignment in ASSIGNMENTS[1:]}
 
 
 def namespaces() -> dict[str, dict]:

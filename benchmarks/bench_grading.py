@@ -3,7 +3,7 @@
     python benchmarks/bench_grading.py [--assignment a1_deep_network] [--students 100]
                                        [--nbgrader-students 10] [--jobs N]
 
-The class is made from the course's own notebooks (``autograder.classgen``, the demo's generator,
+The class is made from the course's own notebooks (``autograder.staff.classgen``, the demo's generator,
 without hostile or broken students): a third correct, two thirds with catalogued mistakes.
 `autograder grade` grades all of them;
 `nbgrader autograde`, which runs every cell of every notebook as a TA using it would (the
@@ -13,7 +13,7 @@ Reported: notebooks per second of each, their ratio, seconds per notebook, and w
 the two give the same score to every cell of the students both graded.
 Targets: at least 10x faster than nbgrader autograde, the same grades, under 1 s per notebook on 2 cores.
 
-Measured (a1_deep_network, 100 students of autograder.classgen, --jobs 2, on the shared 2-core machine at
+Measured (a1_deep_network, 100 students of autograder.staff.classgen, --jobs 2, on the shared 2-core machine at
 load average 3.5-4.4): autograder 146 s (1.46 s and 0.86 CPU-s per notebook); nbgrader autograde 26.9 s
 (18.5 CPU-s) per notebook over 10 of them: 18x faster in wall time, 22x in CPU time, the same score in every cell.
 On the idle machine (load average 0.2 before, 1.4 during; --students 60 --nbgrader-students 4): autograder
@@ -32,9 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.classgen import make_class, submit_class
 from autograder.course import copy_assignment
-from autograder.gradebook import auto_scores
+from autograder.grading.gradebook import auto_scores
+from autograder.staff.classgen import make_class, submit_class
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -19,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+from dnn_checks.graded import ASSIGNMENTS
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 120.0
-ASSIGNMENTS = ("a1_deep_network", "a2_practical_aspects", "a3_optimization", "a4_batch_norm")
 
 
 def cell_seconds(cell: nbformat.NotebookNode) -> float:

@@ -8,8 +8,6 @@ inside), ``dA_prev = W.T @ dZ`` is ``m`` times the gradient of the cost.
 
 from typing import NamedTuple
 
-import numpy as np
-
 from reference._types import Array, Params
 from reference.activations import BACKWARD, FORWARD, softmax_cross_entropy_backward
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from reference._types import Array, Params
-from reference.layers import LinearActivationCache, L_model_backward
+from reference.layers import L_model_backward, LinearActivationCache
 
 
 def L_model_backward_with_regularization(

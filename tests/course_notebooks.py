@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
+from dnn_checks.graded import ASSIGNMENTS
 from nbclient import NotebookClient
 from nbformat import NotebookNode
-
-from autograder.helpers_module import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_TAG = "skip-grading"

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import numpy as np
-
 from dnn_checks.gradcheck import numerical_gradient as central_differences
 
 STEP = 1e-6

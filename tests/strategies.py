@@ -1,9 +1,8 @@
 """Test-only compositions of the shared course strategies (``dnn_checks.strategies``)."""
 
 import numpy as np
-from hypothesis import strategies as st
-
 from dnn_checks.strategies import MAX_SIDE, floats, layer_dims, matrices, off_kink, parameters
+from hypothesis import strategies as st
 
 sides = st.integers(min_value=1, max_value=MAX_SIDE)
 examples = st.integers(min_value=1, max_value=6)

@@ -4,17 +4,17 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import strategies as st
-
-import reference
-from autograder import expected as expected_writer
-from autograder.hidden import run_hidden_checks
 from dnn_checks import expected, run_checks
 from dnn_checks.compare import Failed, check_close, check_float, check_shape, mismatch
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.registry import Registry
 from dnn_checks.results import CheckResult, PropertyResult, collecting
 from dnn_checks.student import Student, StudentTimeout
+from hypothesis import strategies as st
+
+import reference
+from autograder.build import expected as expected_writer
+from autograder.hidden import run_hidden_checks
 
 
 class AlwaysEqual:
@@ -156,7 +156,7 @@ def test_a_timeout_stops_the_check_without_more_calls():
 
 
 def test_stored_expected_values_are_up_to_date_with_the_reference():
-    """Equal up to round-off (another BLAS may differ in the last bits): regenerate with python -m autograder.expected."""
+    """Equal up to round-off (another BLAS may differ in the last bits): regenerate with python -m autograder.build.expected."""
     def decoded(text: str) -> dict:
         return {function: [{key: expected.decode(value) for key, value in case.items()} for case in cases]
                 for function, cases in json.loads(text).items()}

@@ -2,18 +2,14 @@
 
 import numpy as np
 import pytest
+from dnn_checks import collecting, run_checks
+from dnn_checks.graded import ASSIGNMENTS, TABLE, graded
+from dnn_checks.registry import VISIBLE
 
 import reference
 from autograder.hidden import HIDDEN, run_hidden_checks
-from dnn_checks import collecting, run_checks
-from dnn_checks.contract import POINTS
-from dnn_checks.registry import VISIBLE
 
-PART_A = [
-    "sigmoid", "relu", "tanh", "softmax", "sigmoid_backward", "relu_backward", "tanh_backward",
-    "initialize_parameters_deep", "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",
-    "linear_backward", "linear_activation_backward", "L_model_backward", "update_parameters", "gradient_check_n",
-]
+PART_A = [g.name for g in TABLE if g.assignment == ASSIGNMENTS[0]]
 
 #: Correct implementations written differently from the reference, as a student's notebook would hold them.
 VARIANTS = '''
@@ -144,21 +140,21 @@ def grade(function: str, namespace: dict) -> tuple[float, float, list]:
 def test_every_part_a_function_has_visible_and_hidden_checks():
     for function in PART_A:
         assert VISIBLE.properties(function) and HIDDEN.properties(function)
-        assert POINTS[function].visible > 0 and POINTS[function].hidden > 0
+        assert graded(function).visible > 0 and graded(function).hidden > 0
 
 
 @pytest.mark.parametrize("function", PART_A)
 def test_the_reference_earns_full_marks(function, capsys):
     visible, hidden, results = grade(function, reference_namespace())
     failures = [p for r in results for p in r.properties if not p.passed]
-    assert failures == [] and (visible, hidden) == POINTS[function]
+    assert failures == [] and (visible, hidden) == (graded(function).visible, graded(function).hidden)
 
 
 @pytest.mark.parametrize("function", PART_A)
 def test_correct_variants_written_differently_earn_full_marks(function, capsys):
     visible, hidden, results = grade(function, variants())
     failures = [(p.name, p.message) for r in results for p in r.properties if not p.passed]
-    assert failures == [] and (visible, hidden) == POINTS[function]
+    assert failures == [] and (visible, hidden) == (graded(function).visible, graded(function).hidden)
 
 
 WRONG = {
@@ -182,7 +178,7 @@ def test_wrong_versions_lose_visible_and_hidden_points(function, capsys):
     namespace = variants()
     exec(WRONG[function], namespace)  # noqa: S102
     visible, hidden, _ = grade(function, namespace)
-    assert visible < POINTS[function].visible and hidden < POINTS[function].hidden
+    assert visible < graded(function).visible and hidden < graded(function).hidden
     assert "✘" in capsys.readouterr().out
 
 
@@ -190,12 +186,11 @@ def test_a_mistake_in_a_called_function_costs_points_only_there(capsys):
     namespace = variants()
     exec(WRONG["linear_backward"], namespace)  # noqa: S102 - L_model_backward calls it through linear_activation_backward
     _, hidden, results = grade("L_model_backward", namespace)
-    assert hidden == POINTS["L_model_backward"].hidden
+    assert hidden == graded("L_model_backward").hidden
     assert any(p.from_callee for r in results for p in r.properties)
     assert "passes with correct versions of the functions it calls" in capsys.readouterr().out
-    assert run_hidden_checks("linear_activation_backward", namespace=namespace) == POINTS[
-        "linear_activation_backward"].hidden
-    assert run_hidden_checks("linear_backward", namespace=namespace) < POINTS["linear_backward"].hidden
+    assert run_hidden_checks("linear_activation_backward", namespace=namespace) == graded("linear_activation_backward").hidden
+    assert run_hidden_checks("linear_backward", namespace=namespace) < graded("linear_backward").hidden
 
 
 def test_the_diagnosis_names_a_catalogued_mistake(capsys):
@@ -214,7 +209,7 @@ def test_he_initialization_with_the_global_seed_earns_full_marks(capsys):
          "        parameters['W' + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * (2 / layer_dims[l - 1]) ** 0.5\n"
          "        parameters['b' + str(l)] = np.zeros((layer_dims[l], 1))\n    return parameters\n", namespace)
     visible, hidden, _ = grade("initialize_parameters_deep", namespace)
-    assert (visible, hidden) == POINTS["initialize_parameters_deep"]
+    assert (visible, hidden) == (graded("initialize_parameters_deep").visible, graded("initialize_parameters_deep").hidden)
 
 
 def test_a_function_that_reads_a_notebook_global_instead_of_its_argument_loses_points(capsys):
@@ -222,7 +217,7 @@ def test_a_function_that_reads_a_notebook_global_instead_of_its_argument_loses_p
     namespace["A_prev"] = np.ones((3, 2))  # a notebook variable the student's function wrongly uses
     exec("def linear_forward(A, W, b):\n    return W @ A_prev + b, (A, W, b)\n", namespace)  # noqa: S102
     visible, hidden, _ = grade("linear_forward", namespace)
-    assert visible < POINTS["linear_forward"].visible and hidden < POINTS["linear_forward"].hidden
+    assert visible < graded("linear_forward").visible and hidden < graded("linear_forward").hidden
 
 
 def test_drawing_the_examples_ahead_changes_no_result(capsys):

@@ -7,16 +7,16 @@ import json
 
 import numpy as np
 import pytest
-
-import reference
-from autograder.expected_bcd import FILE, build_bcd
-from autograder.hidden import HIDDEN
-from autograder.mistakes import explain, mistakes_of
-from autograder.remote import WorkerFactory
-from autograder.sandbox import Limits
-from dnn_checks.contract import CALLS
+from dnn_checks.graded import graded
 from dnn_checks.registry import VISIBLE
 from dnn_checks.student import Student
+
+import reference
+from autograder.build.expected import FILE, build_bcd
+from autograder.hidden import HIDDEN
+from autograder.mistakes import explain, mistakes_of
+from autograder.sandbox.bubblewrap import Limits
+from autograder.sandbox.remote import WorkerFactory
 from tests import alternatives_bcd
 
 PARTS_BCD = sorted(set(json.loads(FILE.read_text(encoding="utf-8"))) | {
@@ -32,7 +32,7 @@ def _reference_namespace() -> dict[str, object]:
 
 def _grade(function: str, namespace: dict[str, object]) -> list[tuple[str, float, float, list[str]]]:
     """(kind, points, max_points, failures) of the visible and hidden checks of ``function``."""
-    substitutes = {name: getattr(reference, name) for name in CALLS.get(function, ())}
+    substitutes = {name: getattr(reference, name) for name in graded(function).calls}
     graded = []
     for registry in (VISIBLE, HIDDEN):
         result = registry.run(function, Student(namespace), substitutes=substitutes, diagnose=explain)
@@ -111,7 +111,7 @@ def test_a_broken_callee_costs_only_its_own_points() -> None:
     namespace = _reference_namespace()
     exec(STUDENT_BACKWARD, namespace)  # noqa: S102 - a student's cell
     namespace["linear_activation_backward"] = mistakes_of("linear_activation_backward")[0].wrong
-    substitutes = {name: getattr(reference, name) for name in CALLS["L_model_backward_with_regularization"]}
+    substitutes = {name: getattr(reference, name) for name in graded("L_model_backward_with_regularization").calls}
     result = HIDDEN.run("L_model_backward_with_regularization", Student(namespace), substitutes=substitutes)
     assert result.points == result.max_points
     assert any(p.from_callee for p in result.properties)

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 import tiny_course as tc
+
 from autograder import course
 from autograder.course import CourseError
 

@@ -1,4 +1,4 @@
-"""The example class (``autograder.classgen``) and ``autograder demo`` end to end."""
+"""The example class (``autograder.staff.classgen``) and ``autograder demo`` end to end."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-
-from autograder import classgen
-from autograder.classgen import HOSTILE, SPECIAL, inlinable, make_class, mistake_source
-from autograder.demo import demo, diagnosed, make_course
-from autograder.course import CourseError
-from autograder.helpers_module import ASSIGNMENTS, TAUGHT
-from autograder.mistakes import Call, same
-from autograder.sandbox import check_available
+from dnn_checks.graded import ASSIGNMENTS, TABLE
 from mistake_inputs import CASES
+
+from autograder.course import CourseError
+from autograder.mistakes import Call, same
+from autograder.sandbox.bubblewrap import check_available
+from autograder.staff import classgen
+from autograder.staff.classgen import HOSTILE, SPECIAL, inlinable, make_class, mistake_source
+from autograder.staff.demo import demo, diagnosed, make_course
 
 REPO = Path(__file__).resolve().parents[1]
 UNAVAILABLE = check_available()
-INLINABLE = [m for a in ASSIGNMENTS for f in TAUGHT[a] for m in inlinable(f)]
+INLINABLE = [m for g in TABLE for m in inlinable(g.name)]
 
 
 def notebook_paths(assignment: str) -> tuple[Path, Path]:

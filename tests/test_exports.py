@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import tiny_course as tc
-from autograder import store
-from autograder.exports import CSV_COLUMNS, cell_kinds, gradescope_result
+
+from autograder.grading import store
+from autograder.staff.exports import CSV_COLUMNS, cell_kinds, gradescope_result
 
 #: Gradescope's autograder specification: the keys of results.json and of each test, and the visibilities.
 GRADESCOPE_KEYS = {"score", "output", "visibility", "stdout_visibility", "tests"}

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import distributed
 import pytest
-
 import tiny_course as tc
-from autograder import store
-from autograder.batch import grade_assignment
+
 from autograder.course import CourseError, copy_assignment
-from autograder.sandbox import check_available
-from autograder.submission import read_source
+from autograder.grading import store
+from autograder.grading.batch import grade_assignment
+from autograder.grading.submission import read_source
+from autograder.sandbox.bubblewrap import check_available
 
 UNAVAILABLE = check_available()
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow,
@@ -92,7 +92,7 @@ def test_feedback_pages_never_show_test_code(tiny_class: Path) -> None:
 
 
 def test_feedback_pages_read_well() -> None:
-    from autograder import feedback
+    from autograder.staff import feedback
 
     cell = {"score": 5 / 9, "max_score": 3.0, "feedback": "sigmoid (visible checks): 0.56 / 1 points"}
     page = feedback.page("a1", "bob", "a1", {"score": 49.1181, "max_score": 58.0, "error": None,
@@ -132,7 +132,7 @@ def test_cannot_grade_at_all_exits_non_zero(tiny_class: Path, args: tuple, messa
 
 
 def test_no_sandbox_refuses_unless_insecure(tiny_class: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("autograder.sandbox.check_available", lambda: "bwrap is missing")
+    monkeypatch.setattr("autograder.sandbox.bubblewrap.check_available", lambda: "bwrap is missing")
     with pytest.raises(CourseError, match="bwrap is missing.*--insecure"):
         grade_assignment(course_dir=tiny_class, assignment="a1")
 

@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import tiny_course as tc
-from autograder import course, gradebook
-from autograder.grading import assignment_inputs, grade_submission
 from local_session import LocalSession
+
+from autograder import course
+from autograder.grading import gradebook
+from autograder.grading.cells import assignment_inputs, grade_submission
 
 pytestmark = pytest.mark.slow
 

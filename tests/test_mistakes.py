@@ -7,17 +7,15 @@ import functools
 
 import numpy as np
 import pytest
+from dnn_checks.graded import FUNCTIONS, graded
+from dnn_checks.student import Student
 
 import reference
-from autograder.mistakes import CATALOG, Mistake, diagnose, diagnose_check, mistakes_of
-from autograder.mistakes import _FAILED as FAILED
-from autograder.mistakes import _run as run_quietly
-from autograder.mistakes import same
-from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call
 from autograder.hidden import HIDDEN
-from autograder.mistakes import explain
-from dnn_checks.contract import CALLS, POINTS
-from dnn_checks.student import Student
+from autograder.mistakes import _FAILED as FAILED
+from autograder.mistakes import CATALOG, Mistake, diagnose, diagnose_check, explain, mistakes_of, same
+from autograder.mistakes import _run as run_quietly
+from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call
 from tests.mistake_inputs import CASES
 
 
@@ -40,7 +38,7 @@ def test_ids_are_unique_and_messages_say_something() -> None:
 
 def test_the_catalog_covers_every_contract_function_and_is_large() -> None:
     counts = collections.Counter(m.function for m in CATALOG)
-    assert set(counts) == set(POINTS)
+    assert set(counts) == set(FUNCTIONS)
     assert len(CATALOG) >= 150
     print("\n" + "\n".join(f"{f:40s} {n}" for f, n in sorted(counts.items())) + f"\n{'total':40s} {len(CATALOG)}")
 
@@ -57,7 +55,7 @@ def test_diagnose_names_a_mistake_from_its_own_output(mistake: Mistake) -> None:
     assert mistake in found
 
 
-@pytest.mark.parametrize("function", sorted(POINTS))
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_the_reference_output_is_never_diagnosed(function: str) -> None:
     for call in CASES[function]:
         assert diagnose(function, call, run_quietly(call, getattr(reference, function))) == []
@@ -102,7 +100,7 @@ def test_when_no_mistake_fits_every_input_the_most_telling_one_speaks() -> None:
 
 def _namespace(mistake: Mistake) -> dict[str, object]:
     """A student whose every function is correct except ``mistake.function``."""
-    namespace = {name: getattr(reference, name) for name in POINTS}
+    namespace = {name: getattr(reference, name) for name in FUNCTIONS}
     namespace[mistake.function] = mistake.wrong
     return namespace
 
@@ -111,7 +109,7 @@ def _namespace(mistake: Mistake) -> dict[str, object]:
 def _graded(mistake: Mistake) -> tuple[bool, bool, bool]:
     """(killed: the hidden check withheld points, diagnosed: a failed property's feedback names the mistake,
     exactly: every diagnosis the feedback gives names this mistake and no other)."""
-    substitutes = {name: getattr(reference, name) for name in CALLS.get(mistake.function, ())}
+    substitutes = {name: getattr(reference, name) for name in graded(mistake.function).calls}
     result = HIDDEN.run(mistake.function, Student(_namespace(mistake)), substitutes=substitutes, diagnose=explain)
     failed = [p for p in result.properties if not p.passed]
     named = any(mistake.message in (p.diagnosis or "") + p.message for p in failed)
@@ -182,7 +180,7 @@ def _batches_with_two_permutations(X: np.ndarray, Y: np.ndarray, mini_batch_size
     ("random_mini_batches", _batches_with_two_permutations, "random_mini_batches.batches_two_permutations"),
 ])
 def test_a_random_function_with_its_own_generator_is_diagnosed(function: str, student: object, mistake: str) -> None:
-    namespace = {name: getattr(reference, name) for name in POINTS}
+    namespace = {name: getattr(reference, name) for name in FUNCTIONS}
     namespace[function] = student
     result = HIDDEN.run(function, Student(namespace), diagnose=explain)
     message = next(m.message for m in CATALOG if m.id == mistake)

@@ -6,7 +6,7 @@ crashing, every exercise scoring 0 with "not implemented"; the release is what
 test and no import of ``reference`` or ``autograder``; every graded cell runs the checks of
 the functions it names, for the points the registries give them, and every check has a
 graded cell; plot and training cells (tag ``skip-grading``) define nothing a graded cell
-needs; each ``dnn_helpers.py`` is what ``python -m autograder.helpers_module`` generates.
+needs; each ``dnn_helpers.py`` is what ``python -m autograder.build.helpers_module`` generates.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from course_notebooks import (
     checked_functions,
     copy_assignment,
     execute,
-    graded_cells,
     grading,
     is_skipped,
     notebook_path,
@@ -31,13 +30,13 @@ from course_notebooks import (
     read,
     stderr_text,
 )
-
-from autograder import helpers_module
-from autograder.helpers_module import ASSIGNMENTS, TAUGHT, helpers_path, render, taught_from
-from autograder.hidden import HIDDEN
-from autograder.release import generate_release, imported_modules, release_files, release_texts, secret_lines
-from dnn_checks.contract import POINTS, points_of
+from dnn_checks.graded import ASSIGNMENTS, FUNCTIONS, graded, taught_in
 from dnn_checks.registry import VISIBLE
+
+from autograder.build import helpers_module
+from autograder.build.helpers_module import helpers_path, render, taught_from
+from autograder.hidden import HIDDEN
+from autograder.staff.release import generate_release, imported_modules, release_files, release_texts, secret_lines
 
 STUDENT_IMPORTS = {"__future__", "collections", "math", "typing", "numpy", "matplotlib", "sklearn"}
 TEST_CELL = (
@@ -135,7 +134,7 @@ def test_every_graded_cell_runs_the_checks_of_its_functions_for_their_points(ass
         names = checked_functions(cell)
         assert cell.source == TEST_CELL.format(names=", ".join(f'"{n}"' for n in names)), cell.id
         assert meta["grade_id"] == f"test_{names[0]}" and meta["locked"] and not meta["solution"]
-        assert meta["points"] == sum(sum(points_of(name)) for name in names), f"{cell.id}: points"
+        assert meta["points"] == sum(graded(name).points for name in names), f"{cell.id}: points"
         for name in names:
             assert name in VISIBLE.functions() and name in HIDDEN.functions(), f"{name} lacks a check"
 
@@ -152,15 +151,15 @@ def test_each_assignment_defines_and_grades_exactly_what_it_teaches(assignment: 
     defined = solution_definitions(nb)
     tested = {name: index for index, cell in enumerate(nb.cells) if grading(cell).get("grade")
               and cell.cell_type == "code" for name in checked_functions(cell)}
-    assert set(defined) == set(TAUGHT[assignment]) == set(tested)
+    assert set(defined) == set(taught_in(assignment)) == set(tested)
     late = [name for name in tested if tested[name] < defined[name]]
     assert not late, f"test cells before the solution they check: {late}"
 
 
 def test_every_check_has_a_graded_cell() -> None:
-    taught = [name for a in ASSIGNMENTS for name in TAUGHT[a]]
+    taught = [name for a in ASSIGNMENTS for name in taught_in(a)]
     assert len(taught) == len(set(taught)), "a function is taught twice"
-    assert set(taught) == set(POINTS) >= set(VISIBLE.functions()) | set(HIDDEN.functions())
+    assert set(taught) == set(FUNCTIONS) >= set(VISIBLE.functions()) | set(HIDDEN.functions())
     missing = sorted(set(ASSIGNMENTS) - set(present("source")))
     if missing:
         pytest.skip(f"source notebooks not written yet: {missing}")
@@ -187,7 +186,7 @@ def test_skipped_cells_define_nothing_that_other_cells_read(assignment: str) -> 
     needed = set().union(*(global_reads(c.source) for c in cells if not is_skipped(c)))
     for cell in filter(is_skipped, cells):
         assert not grading(cell), f"{cell.id}: a skip-grading cell carries nbgrader metadata"
-        shared = global_writes(cell.source) & (needed | set(POINTS))
+        shared = global_writes(cell.source) & (needed | set(FUNCTIONS))
         assert not shared, f"{cell.id} (skip-grading) defines {sorted(shared)}, which other cells read"
 
 
@@ -195,7 +194,7 @@ def test_skipped_cells_define_nothing_that_other_cells_read(assignment: str) -> 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_helpers_module_is_up_to_date(assignment: str) -> None:
-    assert helpers_path(assignment).read_text() == render(assignment), "run python -m autograder.helpers_module"
+    assert helpers_path(assignment).read_text() == render(assignment), "run python -m autograder.build.helpers_module"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -4,14 +4,14 @@ import warnings
 
 import numpy as np
 import pytest
+from dnn_checks.strategies import floats, matrix_shapes
 from hypothesis import given
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose, assert_array_equal
-
 from numerical import assert_gradient
-from reference import relu, relu_backward, sigmoid, sigmoid_backward, softmax, tanh, tanh_backward
-from dnn_checks.strategies import floats, matrix_shapes
+from numpy.testing import assert_allclose, assert_array_equal
 from strategies import away_from_zero, bounded
+
+from reference import relu, relu_backward, sigmoid, sigmoid_backward, softmax, tanh, tanh_backward
 
 SMOOTH = [(sigmoid, sigmoid_backward), (tanh, tanh_backward)]
 

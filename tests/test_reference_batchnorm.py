@@ -2,14 +2,14 @@
 
 import numpy as np
 import pytest
+from dnn_checks.strategies import floats, matrices
 from hypothesis import given
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose, assert_array_equal
-
-from dnn_checks.strategies import floats, matrices
 from numerical import assert_gradient
-from reference import batchnorm_backward, batchnorm_forward
+from numpy.testing import assert_allclose, assert_array_equal
 from strategies import bounded, examples, sides
+
+from reference import batchnorm_backward, batchnorm_forward
 
 
 @st.composite

@@ -1,13 +1,13 @@
 """Costs: hand-worked values, finiteness at exact 0/1, the L2 penalty."""
 
 import numpy as np
+from dnn_checks.strategies import labels
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
+from strategies import bounded, networks
 
 from reference import compute_cost, compute_cost_with_regularization, compute_softmax_cost
-from dnn_checks.strategies import labels
-from strategies import bounded, networks
 
 
 def test_compute_cost_by_hand() -> None:

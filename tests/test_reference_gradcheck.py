@@ -2,13 +2,20 @@
 
 import numpy as np
 import pytest
+from dnn_checks.strategies import labels
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
 from numerical import hidden_zs_clear_of_kink
-from reference import L_model_backward, L_model_forward, dictionary_to_vector, gradient_check_n, parameter_keys, vector_to_dictionary
-from dnn_checks.strategies import labels
 from strategies import bounded, networks
+
+from reference import (
+    L_model_backward,
+    L_model_forward,
+    dictionary_to_vector,
+    gradient_check_n,
+    parameter_keys,
+    vector_to_dictionary,
+)
 
 
 @st.composite

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from dnn_checks.strategies import layer_dims
 from hypothesis import given
 from numpy.testing import assert_array_equal
 
@@ -14,7 +15,6 @@ from reference import (
     initialize_parameters_xavier,
     initialize_parameters_zeros,
 )
-from dnn_checks.strategies import layer_dims
 
 FALSE_FAILURE = 1e-9
 SEEDED = [initialize_parameters_deep, initialize_parameters_he, initialize_parameters_random, initialize_parameters_xavier]

@@ -5,11 +5,13 @@ Course scaling: dW, db are gradients of the cost J, dA{l} is m times the gradien
 
 import numpy as np
 import pytest
+from dnn_checks.strategies import labels
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose, assert_array_equal
-
 from numerical import RELU_MARGIN, assert_gradient, hidden_zs_clear_of_kink
+from numpy.testing import assert_allclose, assert_array_equal
+from strategies import bounded, examples, networks, one_hot, sides
+
 from reference import (
     L_model_backward,
     L_model_forward,
@@ -22,8 +24,7 @@ from reference import (
     linear_backward,
     linear_forward,
 )
-from dnn_checks.strategies import labels
-from strategies import bounded, examples, networks, one_hot, sides
+
 
 @st.composite
 def linear_inputs(draw: st.DrawFn) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
+from strategies import away_from_zero, bounded, networks
 
 from reference import (
     exponential_lr_decay,
@@ -20,7 +21,6 @@ from reference import (
     update_parameters_with_momentum,
     update_parameters_with_rmsprop,
 )
-from strategies import away_from_zero, bounded, networks
 
 
 def gradients_like(parameters: dict, data: st.DataObject, **bounds) -> dict:

@@ -4,11 +4,13 @@ import math
 
 import numpy as np
 import pytest
+from dnn_checks.strategies import labels
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from numpy.testing import assert_allclose, assert_array_equal
-
 from numerical import assert_gradient, hidden_zs_clear_of_kink
+from numpy.testing import assert_allclose, assert_array_equal
+from strategies import bounded, examples, networks
+
 from reference import (
     L_model_backward,
     L_model_backward_with_regularization,
@@ -18,8 +20,6 @@ from reference import (
     dropout_forward,
     normalize_inputs,
 )
-from dnn_checks.strategies import labels
-from strategies import bounded, examples, networks
 
 FALSE_FAILURE = 1e-9
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 import tiny_course as tc
-from autograder.release import generate_release, grade_both, leaks, mismatches, write_helpers
-from autograder.sandbox import check_available
+
+from autograder.sandbox.bubblewrap import check_available
+from autograder.staff.release import generate_release, grade_both, leaks, mismatches, write_helpers
 
 REPO = Path(__file__).resolve().parents[1]
 UNAVAILABLE = check_available()

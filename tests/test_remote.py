@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-
-from autograder.remote import WorkerFactory, WorkerSession
-from autograder import sandbox
-from autograder.sandbox import Limits, check_available
 from dnn_checks.student import BadValue, MissingFunction, RemoteFunction, Student, StudentCrash, StudentError
+
+from autograder.sandbox.bubblewrap import Limits, check_available
+from autograder.sandbox.remote import WorkerFactory, WorkerSession
 
 UNAVAILABLE = check_available()
 LIMITS = Limits(call_seconds=5, restarts=2)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from autograder import store
-from autograder.report import diagnoses, exercises, flags, load_results, page, write
+from autograder.grading import store
+from autograder.staff.class_report import diagnoses, exercises, flags, load_results, page, write
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

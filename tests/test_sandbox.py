@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from autograder import sandbox
-from autograder.remote import CellRun, WorkerFactory
-from autograder.sandbox import BWRAP, Limits, check_available
 from dnn_checks.student import BadValue, Student, StudentCrash, StudentError, StudentTimeout
+
+from autograder.sandbox import bubblewrap
+from autograder.sandbox.bubblewrap import BWRAP, Limits, check_available
+from autograder.sandbox.remote import CellRun, WorkerFactory
 
 UNAVAILABLE = check_available()
 LIMITS = Limits(call_seconds=3, cpu_seconds=30, restarts=1)
@@ -381,15 +381,14 @@ def test_file_size_open_files_and_process_limits(tight: WorkerFactory, cell: str
 
 
 def test_check_available_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autograder import sandbox
 
     monkeypatch.setattr(sandbox, "BWRAP", "/nonexistent/bwrap")
-    sandbox._probe.cache_clear()
+    bubblewrap._probe.cache_clear()
     try:
-        assert "apt-get install bubblewrap" in sandbox.check_available()
+        assert "apt-get install bubblewrap" in bubblewrap.check_available()
     finally:
         monkeypatch.undo()
-        sandbox._probe.cache_clear()
+        bubblewrap._probe.cache_clear()
 
 
 def test_grader_packages_and_editable_hooks_inside_a_shown_tree_are_covered(
@@ -397,7 +396,6 @@ def test_grader_packages_and_editable_hooks_inside_a_shown_tree_are_covered(
     import importlib.util
     from types import SimpleNamespace
 
-    from autograder import sandbox
 
     site = tmp_path / "lib" / "python3.11" / "site-packages"
     (site / "reference").mkdir(parents=True)
@@ -409,8 +407,8 @@ def test_grader_packages_and_editable_hooks_inside_a_shown_tree_are_covered(
             return found(name)
         return SimpleNamespace(submodule_search_locations=[str(site / "reference")])
 
-    monkeypatch.setattr(sandbox.importlib.util, "find_spec", fake)
-    options = sandbox._covers(tmp_path)
+    monkeypatch.setattr(bubblewrap.importlib.util, "find_spec", fake)
+    options = bubblewrap._covers(tmp_path)
     assert ["--tmpfs", str(site / "reference")] == options[:2]
     assert ["--ro-bind", "/dev/null", str(site / "__editable__.kit.pth")] == options[2:]
 

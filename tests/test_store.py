@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
 import tiny_course as tc
-from autograder import course, store
+
+from autograder import course
+from autograder.grading import store
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_written_files_are_readable_by_others(root: Path) -> None:
 
 
 def test_a_grader_failure_is_reported_and_not_stored(root: Path) -> None:
-    from autograder import batch, gradebook
+    from autograder.grading import batch, gradebook
 
     gradebook.ensure_assignment(root, "a1", course.source_notebooks(root, "a1"))
     with gradebook.Recorder(root) as recorder:

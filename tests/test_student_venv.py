@@ -26,10 +26,9 @@ from course_notebooks import (
     stdout_text,
     without_hidden_tests,
 )
+from dnn_checks.graded import graded
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
-
-from dnn_checks.contract import points_of
 
 pytestmark = pytest.mark.slow
 KERNEL = "dnn-student"
@@ -74,5 +73,5 @@ def test_visible_checks_give_full_visible_marks_without_reference(student_venv: 
     nb = without_hidden_tests(read(notebook_path("source", assignment)))
     execute(nb, folder, allow_errors=False, km=student_kernel(student_venv))
     for cell in graded_cells(nb):
-        visible = sum(points_of(name).visible for name in checked_functions(cell))
+        visible = sum(graded(name).visible for name in checked_functions(cell))
         assert result_value(cell) == visible, f"{cell.id}:\n{stdout_text(cell)}"

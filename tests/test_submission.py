@@ -7,11 +7,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 import tiny_course as tc
-from autograder.grading import grade_submission
-from autograder.submission import SubmissionError, plan, read_source
 from local_session import LocalSession
+
+from autograder.grading.cells import grade_submission
+from autograder.grading.submission import SubmissionError, plan, read_source
 
 
 @pytest.fixture
@@ -187,8 +187,9 @@ def test_student_names_cannot_shadow_builtins_in_test_cells(root: Path) -> None:
 
 
 def test_cell_score_adds_the_points_as_the_test_cell_does() -> None:
-    from autograder.grading import _score
     from dnn_checks.results import CheckResult
+
+    from autograder.grading.cells import _score
 
     results = [CheckResult("f", "visible", 5 / 9, 1.0, ()), CheckResult("f", "hidden", 0.5, 2.0, ())]
     assert _score(results, 3.0) == round(5 / 9, 9) + 0.5 == 1.0555555559999998
@@ -198,6 +199,6 @@ def test_cell_score_adds_the_points_as_the_test_cell_does() -> None:
 def test_deeply_nested_or_huge_json_is_rejected(root: Path, source, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SubmissionError, match="is not valid JSON"):
         plan(tc.submit(root, "s", "a1", "[" * 100_000 + "]" * 100_000), source)
-    monkeypatch.setattr("autograder.submission.MAX_NOTEBOOK_BYTES", 1000)
+    monkeypatch.setattr("autograder.grading.submission.MAX_NOTEBOOK_BYTES", 1000)
     with pytest.raises(SubmissionError, match="larger than"):
         plan(tc.submit(root, "s", "a1", tc.source_a1()), source)

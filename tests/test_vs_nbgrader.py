@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.classgen import make_class, submit_class
 from autograder.course import copy_assignment
-from autograder.gradebook import auto_scores
-from autograder.sandbox import check_available
+from autograder.grading.gradebook import auto_scores
+from autograder.sandbox.bubblewrap import check_available
+from autograder.staff.classgen import make_class, submit_class
 
 UNAVAILABLE = check_available()
 pytestmark = [pytest.mark.sandbox, pytest.mark.slow,

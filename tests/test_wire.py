@@ -10,11 +10,11 @@ import struct
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from dnn_checks.values import Handle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograder import wire
-from dnn_checks.values import Handle
+from autograder.sandbox import wire
 
 _dtypes = st.one_of(hnp.boolean_dtypes(), hnp.integer_dtypes(), hnp.unsigned_integer_dtypes(), hnp.floating_dtypes())
 _arrays = hnp.arrays(_dtypes, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from hypothesis import strategies as st
-
-import reference
-from autograder.hidden.registry import HIDDEN
 from dnn_checks import strategies
 from dnn_checks.checks.activations import backward, pair
 from dnn_checks.compare import check_close
 from dnn_checks.runner import RecordingStudent
+from hypothesis import strategies as st
+
+import reference
+from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
 #: Activation inputs: exact zeros for ReLU, saturation for sigmoid and tanh, large logits for softmax.

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-
-import reference
-from autograder.hidden.registry import HIDDEN
-from autograder.mistakes import diagnose
 from dnn_checks.checks.batchnorm import BACKWARD, TEST, TRAIN, backward, check_bn_param, forward
 from dnn_checks.compare import Failed, check_close, check_equal
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.properties import gradcheck_failure
 from dnn_checks.runner import RecordingStudent
+
+import reference
+from autograder.hidden.registry import HIDDEN
+from autograder.mistakes import diagnose
 
 Array = np.ndarray
 

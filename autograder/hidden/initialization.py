@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
-
-import reference
-
-from autograder.hidden.activations import matches_reference
-from autograder.hidden.registry import HIDDEN
 from dnn_checks import network_inputs, strategies
 from dnn_checks.checks.initialization import SCALES, check_seeding, check_statistics, check_structure
 from dnn_checks.compare import check_close
 from dnn_checks.runner import RecordingStudent
+from hypothesis import strategies as st
+
+import reference
+from autograder.hidden.activations import matches_reference
+from autograder.hidden.registry import HIDDEN
 
 matches_reference("initialize_parameters_zeros", {"layer_dims": strategies.layer_dims(max_units=6)})
 for _function in SCALES:

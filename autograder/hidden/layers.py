@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dnn_checks import strategies
+from dnn_checks.checks.layers import layer_backward_inputs, linear_activation_gradcheck, linear_gradcheck
 from hypothesis import strategies as st
 
 import reference
 from autograder.hidden.activations import matches_reference
 from autograder.hidden.registry import HIDDEN
-from dnn_checks import strategies
-from dnn_checks.checks.layers import layer_backward_inputs, linear_activation_gradcheck, linear_gradcheck
 
 matches_reference("linear_forward", strategies.linear_inputs("linear_forward"))
 matches_reference("linear_activation_forward", {**strategies.linear_inputs("linear_activation_forward"),

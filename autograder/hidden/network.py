@@ -5,11 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import strategies as st
-
-import reference
-from autograder.hidden.activations import matches_reference
-from autograder.hidden.registry import HIDDEN
 from dnn_checks import strategies
 from dnn_checks.checks.network import (
     COST_INPUTS,
@@ -24,6 +19,11 @@ from dnn_checks.properties import gradcheck_failure, same_result_twice
 from dnn_checks.runner import RecordingStudent
 from dnn_checks.statistics import check_normal
 from dnn_checks.values import to_base
+from hypothesis import strategies as st
+
+import reference
+from autograder.hidden.activations import matches_reference
+from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
 Params = dict[str, Array]

@@ -4,11 +4,6 @@ mini-batch invariants for many shapes and seeds, learning-rate decay."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
-
-import reference
-from autograder.hidden.activations import matches_reference
-from autograder.hidden.registry import HIDDEN
 from dnn_checks import network_inputs
 from dnn_checks.checks.optimization import (
     ADAM,
@@ -22,6 +17,10 @@ from dnn_checks.checks.optimization import (
 )
 from dnn_checks.compare import Failed, check_close, check_equal
 from dnn_checks.runner import RecordingStudent
+
+import reference
+from autograder.hidden.activations import matches_reference
+from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-
-import reference
-from autograder.hidden.activations import matches_reference
-from autograder.hidden.registry import HIDDEN
 from dnn_checks import network_inputs
 from dnn_checks.checks.network import check_parameters
 from dnn_checks.checks.regularization import (
@@ -24,6 +20,10 @@ from dnn_checks.gradcheck import gradcheck
 from dnn_checks.network_inputs import network_of
 from dnn_checks.properties import gradcheck_failure, same_result_twice, zero_upstream
 from dnn_checks.runner import RecordingStudent
+
+import reference
+from autograder.hidden.activations import matches_reference
+from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
 

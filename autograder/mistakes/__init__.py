@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
+from dnn_checks.values import to_base
 
 import reference
 from autograder.mistakes import (
@@ -43,7 +44,6 @@ from autograder.mistakes import (
     scaling,
 )
 from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call, Mistake, same
-from dnn_checks.values import to_base
 
 __all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "Observation", "diagnose", "diagnose_check",
            "explain", "mistakes_of", "same"]

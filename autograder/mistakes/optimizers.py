@@ -10,7 +10,6 @@ from reference._types import Array, Params
 from reference.optimizers import initialize_adam
 
 
-
 def batches_fingerprint(args: tuple, kwargs: dict, output: Any) -> dict[str, Any]:
     """What one shuffle and consecutive cuts fix: the batch shapes, whether the columns of X
     appear once each (a permutation), whether each X column still has its own Y column, and

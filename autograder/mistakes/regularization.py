@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder.mistakes._catalog import Catalog, ints
 from reference._types import Array, Params
-from reference.layers import LinearActivationCache, L_model_backward
+from reference.layers import L_model_backward, LinearActivationCache
 
 Caches = list[LinearActivationCache]
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from dnn_checks import checks as _checks  # noqa: F401 - registers the visible checks
 from dnn_checks.cell import run_cell
-from dnn_checks.contract import points_of
+from dnn_checks.graded import graded
 from dnn_checks.registry import VISIBLE
 from dnn_checks.results import CheckResult, PropertyResult, collecting
 
-__all__ = ["CheckResult", "PropertyResult", "collecting", "points_of", "run_checks"]
+__all__ = ["CheckResult", "PropertyResult", "collecting", "graded", "run_checks"]
 
 
 def run_checks(*functions: str, namespace: Mapping[str, Any]) -> float:

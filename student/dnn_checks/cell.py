@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from dnn_checks.registry import Diagnose, Registry
-from dnn_checks.report import render
+from dnn_checks.render import render
 from dnn_checks.results import CheckResult, record
 from dnn_checks.student import Student
 

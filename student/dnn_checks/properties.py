@@ -20,7 +20,6 @@ from dnn_checks.runner import EXPECTED, Given, RecordingStudent
 from dnn_checks.values import describe
 
 
-
 def stored_values(registry: Registry, function: str, *, weight: float = 1.0, rtol: float = RTOL) -> None:
     """"matches the stored expected values": the cases of :mod:`dnn_checks.expected`."""
     @registry.property(function, "matches the stored expected values", cases=lambda: expected.cases(function),

@@ -30,8 +30,8 @@ function it judges and a short name that reads like the maths::
   ``gradcheck_failure(gradcheck(forward, inputs, {"dZ": dZ}, dA), against)``.
 - Hidden checks (``autograder/hidden/``) may use ``reference``
   (``autograder.hidden.activations.matches_reference``); visible ones
-  (``dnn_checks/checks/``) never import it. Points live in :mod:`dnn_checks.contract`
-  (``POINTS``); ``CALLS[f]`` lists the functions replaced by correct versions in ``f``'s
+  (``dnn_checks/checks/``) never import it. Points live in :mod:`dnn_checks.graded`
+  (``TABLE``); ``graded(f).calls`` lists the functions replaced by correct versions in ``f``'s
   hidden check when a property fails with the student's own.
 - Functions that draw random numbers: statistics and invariants
   (:mod:`dnn_checks.statistics`, false failure < 1e-9), never seeded values.
@@ -49,7 +49,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from dnn_checks import expected
-from dnn_checks.contract import CALLS, points_of
+from dnn_checks.graded import graded
 from dnn_checks.results import NOT_DEFINED, CheckResult, Kind, Needs, PropertyResult
 from dnn_checks.runner import EXPECTED, Given, Outcome, Test, as_strategy, draw_examples, run_property
 from dnn_checks.student import Student, StudentFailure
@@ -83,7 +83,7 @@ class Registry:
                  cases: Callable[[], Sequence[Mapping[str, Any]]] | None = None, weight: float = 1.0,
                  max_examples: int | None = None) -> Callable[[Test], Test]:
         """Register ``test`` as property ``name`` of ``function``'s check (``cases`` is loaded lazily)."""
-        points_of(function)
+        graded(function)
 
         def register(test: Test) -> Test:
             self._properties.setdefault(function, []).append(
@@ -100,7 +100,8 @@ class Registry:
         return tuple(self._properties[function])
 
     def points(self, function: str) -> float:
-        return float(points_of(function)[0 if self.kind == "visible" else 1])
+        row = graded(function)
+        return float(row.visible if self.kind == "visible" else row.hidden)
 
     def warm(self) -> int:
         """Draw every property's examples now (a grading process, before its first notebook); return how many."""
@@ -110,13 +111,13 @@ class Registry:
 
     def run(self, function: str, student: Student, *, substitutes: Mapping[str, Callable[..., Any]] | None = None,
             diagnose: Diagnose | None = None) -> CheckResult:
-        """The CheckResult of ``function``: every property, with ``substitutes`` for CALLS[function]."""
+        """The CheckResult of ``function``: every property, with ``substitutes`` for the functions it calls."""
         properties = self.properties(function)
         if not student.has(function):
             missing = Outcome(False, f"`{function}` is not defined (did you run its cell, or rename it?)",
                               needs=Needs(function, NOT_DEFINED))
             return _result(function, self.kind, self.points(function), properties, [(missing, False)] * len(properties))
-        callees = {name: f for name, f in (substitutes or {}).items() if name in CALLS.get(function, ())}
+        callees = {name: f for name, f in (substitutes or {}).items() if name in graded(function).calls}
         outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees))
         diagnoses = _diagnoses(function, [outcome for outcome, _ in outcomes], diagnose,
                                lambda: _stored_observations(function, student, callees))

@@ -11,7 +11,7 @@ from dnn_checks import network_inputs, strategies
 from dnn_checks.checks.network import check_parameters, parameter_shapes
 from dnn_checks.compare import Failed, check_close, check_equal, check_shape, check_tuple
 from dnn_checks.properties import leaves_inputs_unchanged
-from dnn_checks.registry import Registry, VISIBLE
+from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import RecordingStudent
 from dnn_checks.statistics import check_normal
 

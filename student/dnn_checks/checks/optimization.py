@@ -13,7 +13,7 @@ from dnn_checks import network_inputs, strategies
 from dnn_checks.checks.network import check_parameters
 from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_shape, check_tuple
 from dnn_checks.properties import stored_values
-from dnn_checks.registry import Registry, VISIBLE
+from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import RecordingStudent
 from dnn_checks.values import describe
 

@@ -1,7 +1,7 @@
 """Expected values stored as data, for the visible checks where ``reference`` is not installed.
 
 ``part_a.json`` maps a function name to its cases: ``{"inputs": {name: value}, "expected":
-output}``, written by ``python -m autograder.expected`` from the reference. Values are
+output}``, written by ``python -m autograder.build.expected`` from the reference. Values are
 encoded as plain JSON: arrays as ``{"ndarray": nested lists, "dtype", "shape"}``, tuples
 as ``{"tuple": [...]}``, dicts as ``{"dict": {...}}``; floats round-trip exactly.
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from dnn_checks.contract import CALLS
+from dnn_checks.graded import graded
 from dnn_checks.results import NOT_DEFINED, CheckResult, Needs, PropertyResult
 
 
@@ -59,7 +59,7 @@ def _wanting(needs: Needs, function: str) -> str:
 
 def _callee_hint(result: CheckResult) -> str:
     """For a visible check of a function that calls others: where else the mistake may be."""
-    callees = CALLS.get(result.function, ())
+    callees = graded(result.function).calls
     if result.kind != "visible" or not callees:
         return ""
     return f"\n(it calls {callees[0]}: when that function's check fails too, fix that one first)"

@@ -1,7 +1,7 @@
 """The trusted grading process: one sandbox fork server, then one submission after another.
 
 This module imports nothing at its top but the standard library: a grading process starts
-its :class:`~autograder.remote.WorkerFactory` first, and only then imports the grading
+its :class:`~autograder.sandbox.remote.WorkerFactory` first, and only then imports the grading
 pipeline (the checks, the hidden checks and the reference come in with the test cells).
 It serves a local process pool and Dask workers alike; a lock makes sure one process grades
 one submission at a time (a test cell captures the process's stdout). When the sandbox
@@ -26,7 +26,7 @@ def start(insecure: bool) -> None:
     if _factory is not None or _startup_error is not None:
         return
     try:
-        from autograder.remote import WorkerFactory
+        from autograder.sandbox.remote import WorkerFactory
 
         _factory = WorkerFactory(insecure=insecure)
         atexit.register(_factory.close)
@@ -40,7 +40,7 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
         start(task["insecure"])
         if _startup_error is not None:
             return {"student": task["student"], "failure": f"the sandbox did not start: {_startup_error}"}
-        from autograder.grading import grade_student
+        from autograder.grading.cells import grade_student
 
         began = time.perf_counter()
         try:

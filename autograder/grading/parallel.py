@@ -2,7 +2,7 @@
 
 Each grading process (a fresh interpreter, so nothing of the caller is inherited) starts
 its sandbox fork server before it imports anything secret, then grades one submission after
-another (:mod:`autograder.grader_process`). Tasks and results are JSON-able values. On a
+another (:mod:`autograder.grading.grader_process`). Tasks and results are JSON-able values. On a
 Dask cluster every worker runs the same sandbox and must see the course directory at the
 same path (a shared file system); give the workers one thread each, or they grade in turn.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
-from autograder import grader_process
+from autograder.grading import grader_process
 
 
 def default_jobs() -> int:

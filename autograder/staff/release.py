@@ -1,6 +1,6 @@
 """``autograder release``: release an assignment with nbgrader, then prove the release sound.
 
-The steps, in order: write ``source/<assignment>/dnn_helpers.py`` (``autograder.helpers_module``);
+The steps, in order: write ``source/<assignment>/dnn_helpers.py`` (``autograder.build.helpers_module``);
 run ``nbgrader generate_assignment`` with the course's config; then look for problems:
 
 - a leak: a solution line, a hidden test or an import of ``reference``/``autograder`` in any
@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import nbformat
+from dnn_checks.graded import ASSIGNMENTS
 from nbformat import NotebookNode
 from rich.console import Console
 
 from autograder import course
-from autograder.batch import grade_assignment
-from autograder.helpers_module import ASSIGNMENTS, render
+from autograder.build.helpers_module import render
+from autograder.grading.batch import grade_assignment
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS\n", re.S)
@@ -89,7 +90,7 @@ def release(*, course_dir: Path | None = None, assignment: str, insecure: bool =
 
 
 def write_helpers(root: Path, assignment: str) -> Path | None:
-    """``source/<assignment>/dnn_helpers.py`` as ``autograder.helpers_module`` renders it (course assignments only)."""
+    """``source/<assignment>/dnn_helpers.py`` as ``autograder.build.helpers_module`` renders it (course assignments only)."""
     if assignment not in ASSIGNMENTS:
         return None
     path = root / "source" / assignment / "dnn_helpers.py"

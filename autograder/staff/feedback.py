@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from autograder.store import write_atomic
+from autograder.grading.store import write_atomic
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 .cell{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}

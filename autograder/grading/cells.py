@@ -6,7 +6,7 @@ of the functions the worker has defined at that point, under ``dnn_checks.result
 The cell's score is the sum of the collected results' points, at most the cell's points; its
 feedback is what the checks printed, after the notes on what went wrong before it. A crashed
 worker costs only what depends on the crashing code: the session starts a new worker and
-replays the cells that had succeeded (``autograder.remote.WorkerSession``).
+replays the cells that had succeeded (``autograder.sandbox.remote.WorkerSession``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 from dnn_checks.results import CheckResult, collecting
 
 from autograder import course
-from autograder.submission import SourceNotebook, Step, SubmissionError, plan, read_source
+from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
 CELL_TIMEOUT = 60.0
@@ -32,7 +32,7 @@ NOTE_CHARS = 1500
 
 
 class CellRun(Protocol):
-    """What running one cell in the worker gave (``autograder.remote.CellRun``)."""
+    """What running one cell in the worker gave (``autograder.sandbox.remote.CellRun``)."""
 
     ok: bool
     output: str
@@ -41,7 +41,7 @@ class CellRun(Protocol):
 
 
 class Session(Protocol):
-    """A sandboxed worker that executed the submission's cells so far (``autograder.remote.WorkerSession``)."""
+    """A sandboxed worker that executed the submission's cells so far (``autograder.sandbox.remote.WorkerSession``)."""
 
     def run_cell(self, source: str, *, timeout: float) -> CellRun: ...
     def functions(self) -> Mapping[str, Any]: ...

@@ -1,6 +1,6 @@
 """``autograder report``: one self-contained HTML page on an assignment's grades, for the course staff.
 
-It reads the results the grading command stored (``autograder.store``: one file per student,
+It reads the results the grading command stored (``autograder.grading.store``: one file per student,
 with every cell's check results) and shows: the distribution of total scores, each
 exercise's pass rate (full marks among the notebooks that could be graded), the most frequent
 mistakes the hidden checks diagnosed, the grading time of each submission, and the
@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from autograder import store
+from autograder.grading import store
 
 #: What a flag's text looks like in the feedback (a regular expression), and the flag it raises (first match wins).
 #: A "bad value" is an object that is no number, array or container at all (a forged one), not a mere wrong type.

@@ -2,7 +2,7 @@
 
 Run by path, ``python -s -B worker.py CONTROL_FD CONFIG_JSON`` (not ``-I``: it would ignore
 PYTHONHASHSEED; the environment is scrubbed anyway), from a runtime directory that
-holds only this file, ``wire.py`` and the student package ``dnn_checks`` (``autograder.sandbox``):
+holds only this file, ``wire.py`` and the student package ``dnn_checks`` (``autograder.sandbox.bubblewrap``):
 it cannot import ``reference`` or ``autograder``, which the sandbox does not show anyway.
 
 It starts as a *fork server*: it drops root (when started as root), pre-imports numpy,
@@ -28,7 +28,7 @@ that serves one submission over that socket and never serves another. A child:
    the grader's namespace, so the grader can kill it by pidfd); the worker sets its resource
    limits, receives the files the notebook may read and writes them into the scratch dir,
    its cwd and HOME;
-3. serves ``cell`` and ``call`` messages (module docstring of ``autograder.remote``).
+3. serves ``cell`` and ``call`` messages (module docstring of ``autograder.sandbox.remote``).
 
 The protocol socket is moved to a high fd and stdio points to ``/dev/null``, but the student
 code runs in this process and *can* reach the socket. That is accepted: a forged message can

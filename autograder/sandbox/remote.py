@@ -6,7 +6,7 @@
             namespace = session.functions()          # {name: RemoteFunction}
             Student(namespace).call("relu", Z)       # runs in the worker
 
-Messages (``autograder.wire``), grader -> worker: ``setup {files}``, ``cell {source}``,
+Messages (``autograder.sandbox.wire``), grader -> worker: ``setup {files}``, ``cell {source}``,
 ``call {name, args, kwargs, substitutes, opaque}``, ``callback_result {value}`` /
 ``callback_error {error}``; worker -> grader: ``hello {scratch}``, ``cell_done {ok, output,
 error, functions}``, ``callback {name, args, kwargs}`` (a substitute called by student code),
@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from autograder import sandbox, wire
-from autograder.sandbox import Limits
 from dnn_checks.student import BadValue, MissingFunction, StudentCrash, StudentError, StudentTimeout
 from dnn_checks.values import UnsupportedValue, to_base
+
+from autograder.sandbox import bubblewrap, wire
+from autograder.sandbox.bubblewrap import Limits
 
 __all__ = ["CellRun", "Limits", "RemoteFunction", "SandboxUnavailable", "WorkerFactory", "WorkerSession"]
 
@@ -91,13 +91,13 @@ class WorkerFactory:
     """
 
     def __init__(self, *, insecure: bool = False, limits: Limits = Limits()) -> None:
-        reason = None if insecure else sandbox.check_available()
+        reason = None if insecure else bubblewrap.check_available()
         if reason:
             raise SandboxUnavailable(reason)
-        self.mode = "insecure" if insecure else "nested" if sandbox.nested_available() else "flat"
+        self.mode = "insecure" if insecure else "nested" if bubblewrap.nested_available() else "flat"
         self.insecure, self.limits, self._live = insecure, limits, 0
         self._runtime = tempfile.TemporaryDirectory(prefix="autograder-runtime-")
-        sandbox.write_runtime(Path(self._runtime.name))
+        bubblewrap.write_runtime(Path(self._runtime.name))
         self._lock = threading.Lock()
         self._start_server()
         self._check_started()
@@ -116,9 +116,9 @@ class WorkerFactory:
         self._control, theirs = socket.socketpair()
         self._control.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._log = tempfile.TemporaryFile()
-        command = sandbox.server_command(Path(self._runtime.name), theirs.fileno(), self.limits,
+        command = bubblewrap.server_command(Path(self._runtime.name), theirs.fileno(), self.limits,
                                          insecure=self.insecure, nested=self.mode == "nested")
-        self._server = subprocess.Popen(command, env=sandbox.environment(), pass_fds=[theirs.fileno()],
+        self._server = subprocess.Popen(command, env=bubblewrap.environment(), pass_fds=[theirs.fileno()],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
                                         start_new_session=True)
         theirs.close()
@@ -153,7 +153,7 @@ class WorkerFactory:
                     mine = self._fork()
                 except OSError as exc:
                     raise RuntimeError(f"the worker fork server is gone: {exc}; {self.server_log()}") from None
-        sweep = functools.partial(sandbox.sweep, self._server_pid) if self.mode == "flat" else None
+        sweep = functools.partial(bubblewrap.sweep, self._server_pid) if self.mode == "flat" else None
         return _Worker(mine, self.limits.start_seconds, group=self.mode != "nested", sweep=sweep)
 
     def _fork(self) -> socket.socket:
@@ -264,7 +264,7 @@ class _Worker:
         if self.sweep:
             self.sweep()
         elif self.group and self.scratch:
-            sandbox.remove_scratch(self.scratch)
+            bubblewrap.remove_scratch(self.scratch)
 
 
 def _ending(message: dict) -> str:

@@ -17,9 +17,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from autograder import course, feedback, gradebook, parallel, report_json, store
+from autograder import course
 from autograder.course import CourseError
-from autograder.grading import assignment_inputs, ungraded_result
+from autograder.grading import contract_json, gradebook, parallel, store
+from autograder.grading.cells import assignment_inputs, ungraded_result
+from autograder.staff import feedback
 
 
 class Outcome(NamedTuple):
@@ -58,13 +60,13 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
                   for item in _progress(results, len(tasks), console)]
     batch = Batch(root, assignment, version, sorted(kept + graded))
     if json_path is not None:
-        report_json.write(json_path, assignment, {o.student: o.result for o in batch.outcomes})
+        contract_json.write(json_path, assignment, {o.student: o.result for o in batch.outcomes})
     return batch
 
 
 def _require_sandbox(*, insecure: bool, remote: bool) -> None:
     """Refuse to run student code unsandboxed unless told to (Dask workers check for themselves)."""
-    from autograder.sandbox import check_available
+    from autograder.sandbox.bubblewrap import check_available
 
     reason = None if insecure or remote else check_available()
     if reason:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograder.store import write_atomic
+from autograder.grading.store import write_atomic
 
 
 def contract_json(assignment: str, results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from autograder.course import nbgrader_config
-from autograder.submission import SourceNotebook
+from autograder.grading.submission import SourceNotebook
 
 #: What ``nbgrader generate_assignment`` runs before it saves a notebook's cells.
 SAVE_CELLS = (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums, SaveCells)

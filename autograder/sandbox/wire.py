@@ -32,7 +32,6 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
-
 from dnn_checks.values import ARRAY_KINDS, MAX_DEPTH, Handle
 
 #: Bit generators a Generator may be rebuilt from.

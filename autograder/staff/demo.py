@@ -2,8 +2,8 @@
 
 In a new folder (``--dir``, or a fresh one under the system's temporary directory) it copies
 the course (``nbgrader_config.py``, ``source/``, ``release/``), then for every assignment:
-releases it and proves the release sound (``autograder.release``); generates a class of
-example submissions (``autograder.classgen``: correct, with catalogued mistakes, hostile,
+releases it and proves the release sound (``autograder.staff.release``); generates a class of
+example submissions (``autograder.staff.classgen``: correct, with catalogued mistakes, hostile,
 broken) into ``submitted/``; grades it with the grading command's pipeline (gradebook,
 feedback, stored results, JSON); writes the staff report and the exports. It prints what it
 did and where to look. The infinite-loop student costs a whole cell time limit, so only the
@@ -19,12 +19,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from autograder import classgen, exports, report
-from autograder.batch import grade_assignment
+from dnn_checks.graded import ASSIGNMENTS
+
+from autograder.build.helpers_module import ROOT
 from autograder.course import CourseError
-from autograder.helpers_module import ASSIGNMENTS, ROOT
+from autograder.grading.batch import grade_assignment
 from autograder.mistakes import CATALOG
-from autograder.release import release, summary
+from autograder.staff import class_report, classgen, exports
+from autograder.staff.release import release, summary
 
 #: What the demo copies from the kit's own course.
 COURSE_FILES = ("nbgrader_config.py", "source", "release")
@@ -82,14 +84,14 @@ def run_assignment(root: Path, assignment: str, *, size: int, first: bool, insec
     batch = grade_assignment(course_dir=root, assignment=assignment, jobs=jobs, insecure=insecure,
                              json_path=root / "grades" / f"{assignment}.json")
     results = {o.student: o.result for o in batch.outcomes}
-    flagged = sum(bool(report.flags(r)) for r in results.values())
+    flagged = sum(bool(class_report.flags(r)) for r in results.values())
     top = max((r["max_score"] for r in results.values()), default=0.0)
     mean = sum(r["score"] for r in results.values()) / max(len(results), 1)
     say(f"  grade    {clock.lap('grade'):5.0f} s  {len(results)} students, mean {mean:.1f} / {top:g}, "
         f"{flagged} to look at -> feedback/, grades/{assignment}.json, gradebook.db")
     named, injected = diagnosed(students, results)
     say(f"  diagnosis         {named} of the {injected} mistakes put in the class were named by the hidden checks")
-    report.write(root, assignment)
+    class_report.write(root, assignment)
     exports.write_csv(root, assignment, root / "exports" / f"{assignment}.csv")
     exports.write_gradescope(root, assignment, root / "exports" / "gradescope" / assignment)
     say(f"  report   {clock.lap('report'):5.0f} s  reports/{assignment}.html, exports/{assignment}.csv, "
@@ -101,7 +103,7 @@ def diagnosed(students: list[classgen.Student], results: dict[str, dict]) -> tup
     """How many of the catalogued mistakes put in the class the grader's diagnosis named, and how many there were."""
     injected = [(s.name, CATALOG_BY_ID[m]) for s in students if s.kind == "mistakes" for m in s.what.split(", ")]
     named = [(student, m) for student, m in injected if any(
-        m.message in diagnosis for diagnosis in report.student_diagnoses(results.get(student, {}), m.function))]
+        m.message in diagnosis for diagnosis in class_report.student_diagnoses(results.get(student, {}), m.function))]
     return len(named), len(injected)
 
 

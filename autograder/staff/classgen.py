@@ -30,7 +30,7 @@ from typing import NamedTuple
 import nbformat
 from nbformat import NotebookNode
 
-from autograder.helpers_module import OWN_PACKAGES, _Collector, _definitions, _import_lines, _imports
+from autograder.build.helpers_module import OWN_PACKAGES, _Collector, _definitions, _import_lines, _imports
 from autograder.mistakes import Mistake, mistakes_of
 
 #: Functions whose cache layout is the implementer's own: a wrong backward comes with the reference's forward.

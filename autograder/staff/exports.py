@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograder.grading import assignment_inputs
-from autograder.report import load_results
-from autograder.store import write_atomic
+from autograder.grading.cells import assignment_inputs
+from autograder.grading.store import write_atomic
+from autograder.staff.class_report import load_results
 
 CSV_COLUMNS = ("student", "notebook", "cell", "kind", "score", "max_score", "notebook_score",
                "notebook_max_score", "total_score", "total_max_score", "error")
