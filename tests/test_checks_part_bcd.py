@@ -12,14 +12,14 @@ from dnn_checks.registry import VISIBLE
 from dnn_checks.student import Student
 
 import reference
-from autograder.build.expected import FILE, build_bcd
+from autograder.build.expected import FILE_BCD, build_bcd
 from autograder.hidden import HIDDEN
 from autograder.mistakes import explain, mistakes_of
 from autograder.sandbox.bubblewrap import Limits
 from autograder.sandbox.remote import WorkerFactory
 from tests import alternatives_bcd
 
-PARTS_BCD = sorted(set(json.loads(FILE.read_text(encoding="utf-8"))) | {
+PARTS_BCD = sorted(set(json.loads(FILE_BCD.read_text(encoding="utf-8"))) | {
     "initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he",
     "initialize_parameters_xavier", "dropout_forward", "random_mini_batches"})
 #: Functions whose alternative needs its partner (a batch-norm cache is the implementer's own).
@@ -42,7 +42,7 @@ def _grade(function: str, namespace: dict[str, object]) -> list[tuple[str, float
 
 
 def test_the_stored_values_are_what_the_reference_computes_today() -> None:
-    assert json.loads(FILE.read_text(encoding="utf-8")) == json.loads(json.dumps(build_bcd()))
+    assert json.loads(FILE_BCD.read_text(encoding="utf-8")) == json.loads(json.dumps(build_bcd()))
 
 
 @pytest.mark.parametrize("function", PARTS_BCD)

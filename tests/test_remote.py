@@ -36,7 +36,7 @@ def factory(request: pytest.FixtureRequest) -> Iterator[WorkerFactory]:
         pytest.skip(f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "flat":
-            patch.setattr(sandbox, "nested_available", lambda: False)
+            patch.setattr(bubblewrap, "nested_available", lambda: False)
         made = WorkerFactory(insecure=request.param == "insecure", limits=LIMITS)
     assert made.mode == request.param
     with made:

@@ -69,7 +69,7 @@ def factory(request: pytest.FixtureRequest) -> Iterator[WorkerFactory]:
     """The sandbox as it runs here, and as it runs where workers cannot nest namespaces."""
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "flat":
-            patch.setattr(sandbox, "nested_available", lambda: False)
+            patch.setattr(bubblewrap, "nested_available", lambda: False)
         made = WorkerFactory(limits=LIMITS)
     assert made.mode == request.param
     with made:
@@ -382,7 +382,7 @@ def test_file_size_open_files_and_process_limits(tight: WorkerFactory, cell: str
 
 def test_check_available_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
 
-    monkeypatch.setattr(sandbox, "BWRAP", "/nonexistent/bwrap")
+    monkeypatch.setattr(bubblewrap, "BWRAP", "/nonexistent/bwrap")
     bubblewrap._probe.cache_clear()
     try:
         assert "apt-get install bubblewrap" in bubblewrap.check_available()
