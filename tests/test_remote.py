@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from dnn_checks.student import BadValue, MissingFunction, RemoteFunction, Student, StudentCrash, StudentError
 
+from autograder.sandbox import bubblewrap
 from autograder.sandbox.bubblewrap import Limits, check_available
 from autograder.sandbox.remote import WorkerFactory, WorkerSession
 
