@@ -16,12 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from dnn_checks.graded import ASSIGNMENTS
 from rich.console import Console
 
 from autograder.grading.batch import grade_assignment
 from autograder.sandbox.bubblewrap import check_available
 from autograder.staff.classgen import Student, solved, submit_class
-from dnn_checks.graded import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

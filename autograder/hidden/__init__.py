@@ -15,7 +15,17 @@ from dnn_checks.cell import run_cell
 from dnn_checks.graded import graded
 
 import reference
-from autograder.hidden import activations, batchnorm, initialization, layers, network, optimization, regularization  # noqa: F401 - register the hidden checks
+from autograder.hidden import (  # noqa: F401 - register the hidden checks
+    activations,
+    batchnorm,
+    costs,
+    gradcheck,
+    initializers,
+    layers,
+    optimizers,
+    regularization,
+    scaling,
+)
 from autograder.hidden.registry import HIDDEN
 from autograder.mistakes import explain
 

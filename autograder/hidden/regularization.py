@@ -1,4 +1,4 @@
-"""Hidden checks of Part B's L2 regularization and inverted dropout, against the reference."""
+"""Hidden checks of L2-regularized backward propagation and inverted dropout, against the reference."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ import copy
 
 import numpy as np
 from dnn_checks import network_inputs
-from dnn_checks.checks.network import check_parameters
 from dnn_checks.checks.regularization import (
     BACKWARD,
     DROPOUT_BACKWARD,
     GRADCHECK,
-    cost_inputs,
     dropout_result,
     gradient_keys,
 )
-from dnn_checks.compare import Failed, check_close, check_shape
+from dnn_checks.compare import Failed, check_close, check_parameters, check_shape
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.network_inputs import network_of
 from dnn_checks.properties import gradcheck_failure, same_result_twice, zero_upstream
@@ -27,7 +25,7 @@ from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
 
-matches_reference("compute_cost_with_regularization", cost_inputs(), weight=3)
+
 matches_reference("L_model_backward_with_regularization", BACKWARD, weight=3)
 same_result_twice(HIDDEN, "L_model_backward_with_regularization", BACKWARD)
 
@@ -97,6 +95,8 @@ def _(student: RecordingStudent, A: Array, keep_prob: float, rng: np.random.Gene
 
 matches_reference("dropout_backward", DROPOUT_BACKWARD, weight=2)
 zero_upstream(HIDDEN, "dropout_backward", DROPOUT_BACKWARD, "dA")
+
+
 same_result_twice(HIDDEN, "dropout_backward", DROPOUT_BACKWARD)
 
 
@@ -107,4 +107,3 @@ def _(student: RecordingStudent, dA: Array, D: Array, keep_prob: float) -> None:
     A = np.linspace(-1.0, 1.0, dA.size).reshape(dA.shape)
     forward = lambda A: A * D / keep_prob  # noqa: E731 - inverted dropout with this mask
     gradcheck_failure(gradcheck(forward, {"A": A}, {"dA": dA_prev}, dA), "the forward with this mask")
-

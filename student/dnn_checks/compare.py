@@ -153,3 +153,12 @@ def check_equal(expected: Any, got: Any, *, where: str) -> None:
     problem = mismatch(expected, got, where=where, rtol=0.0, scale=0.0)
     if problem:
         raise Failed(problem)
+
+
+def check_parameters(value: Any, shapes: Mapping[str, tuple[int, ...]], *, where: str) -> dict[str, np.ndarray]:
+    """Raise Failed unless ``value`` is a dict with exactly the keys of ``shapes``, float arrays of those shapes."""
+    if not isinstance(value, dict):
+        raise Failed(f"{where} should be a dict, got {describe(value)}")
+    if set(value) != set(shapes):
+        raise Failed(f"{where} should have exactly the keys {sorted(shapes)}, got {sorted(value)}")
+    return {key: check_shape(value[key], shape, where=f"{where}[{key!r}]") for key, shape in shapes.items()}

@@ -40,7 +40,7 @@ def networks(draw: st.DrawFn, *, max_layers: int = 4) -> tuple[np.ndarray, Param
     dims[-1] = 1
     m = draw(st.integers(1, strategies.MAX_SIDE))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    parameters = {key: rng.uniform(-1.0, 1.0, shape) for key, shape in _shapes(dims).items()}
+    parameters = {key: rng.uniform(-1.0, 1.0, shape) for key, shape in parameter_shapes(dims).items()}
     return rng.uniform(-2.0, 2.0, (dims[0], m)), parameters, (rng.random((1, m)) < 0.5).astype(np.float64)
 
 
@@ -73,7 +73,7 @@ def updates(draw: st.DrawFn, *, states: tuple[str, ...] = (), positive: tuple[st
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
 
     def arrays(scale: float) -> Params:
-        return {key: rng.uniform(-scale, scale, shape) for key, shape in _shapes(dims).items()}
+        return {key: rng.uniform(-scale, scale, shape) for key, shape in parameter_shapes(dims).items()}
     drawn = {"parameters": arrays(1.0), "grads": {f"d{k}": v for k, v in arrays(1.0).items()}}
     drawn["grads"]["dA0"] = rng.uniform(-1.0, 1.0, (dims[0], 1))
     for name in states:
@@ -81,7 +81,8 @@ def updates(draw: st.DrawFn, *, states: tuple[str, ...] = (), positive: tuple[st
     return drawn
 
 
-def _shapes(dims: list[int]) -> dict[str, tuple[int, int]]:
+def parameter_shapes(dims: list[int]) -> dict[str, tuple[int, int]]:
+    """{"W1": (n1, n0), "b1": (n1, 1), ...}."""
     return {key: shape for l in range(1, len(dims))
             for key, shape in ((f"W{l}", (dims[l], dims[l - 1])), (f"b{l}", (dims[l], 1)))}
 

@@ -1,5 +1,16 @@
-"""The visible checks, one module per part of the contract; importing this package registers them."""
+"""The visible checks, one module per concept of the table (``dnn_checks.graded``); importing this package registers them."""
 
-from dnn_checks.checks import activations, batchnorm, initialization, layers, network, optimization, regularization
+from dnn_checks.checks import (
+    activations,
+    batchnorm,
+    costs,
+    gradcheck,
+    initializers,
+    layers,
+    optimizers,
+    regularization,
+    scaling,
+)
 
-__all__ = ["activations", "batchnorm", "initialization", "layers", "network", "optimization", "regularization"]
+__all__ = ["activations", "batchnorm", "costs", "gradcheck", "initializers", "layers", "optimizers", "regularization",
+           "scaling"]

@@ -1,14 +1,16 @@
-"""Visible checks of the linear and linear-activation layers, forward and backward."""
+"""Visible checks of the linear and linear-activation layers and the L-layer forward and backward passes."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from dnn_checks import strategies
-from dnn_checks.compare import check_close, check_equal, check_shape, check_tuple
+from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_parameters, check_shape, check_tuple
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.properties import (
     forward_of,
@@ -20,8 +22,10 @@ from dnn_checks.properties import (
 )
 from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import RecordingStudent
+from dnn_checks.values import describe
 
 Array = np.ndarray
+Params = dict[str, Array]
 #: The activations as the maths defines them (softmax column-wise).
 G = {
     "sigmoid": lambda Z: 1.0 / (1.0 + np.exp(-Z)),
@@ -140,3 +144,75 @@ leaves_inputs_unchanged(VISIBLE, "linear_activation_backward", strategies.linear
 linear_gradcheck(VISIBLE, lambda student: forward_of(student, "linear_forward"), "your linear_forward")
 linear_activation_gradcheck(VISIBLE, lambda student: forward_of(student, "linear_activation_forward"),
                             "your linear_activation_forward")
+
+
+NETWORK = strategies.networks().map(lambda net: {"X": net[0], "parameters": net[1]})
+
+
+SMALL_NETWORK = strategies.networks(max_layers=2, min_m=2, max_m=3).map(
+    lambda net: dict(zip(("X", "parameters", "Y"), net)))
+
+
+def unpack_cache(cache: Any, *, where: str) -> tuple[Any, Any, Any, Any]:
+    """(A_prev, W, b, Z) from a linear-activation cache ((A_prev, W, b), Z), or Failed."""
+    linear_cache, Z = check_tuple(cache, 2, where=where)
+    A_prev, W, b = check_tuple(linear_cache, 3, where=f"{where}[0]")
+    return A_prev, W, b, Z
+
+
+@VISIBLE.property("L_model_forward", "returns (AL, caches): AL of shape (1, m), one cache ((A_prev, W, b), Z) "
+                  "per layer, chained by ReLU, AL = sigmoid(Z_L)", given=NETWORK, weight=2)
+def _(student: RecordingStudent, X: Array, parameters: Params) -> None:
+    AL, caches = check_tuple(student.call("L_model_forward", X, parameters), 2, where="the result of L_model_forward")
+    L = len(parameters) // 2
+    check_shape(AL, (1, X.shape[1]), where="AL")
+    A = X
+    for l, cache in enumerate(check_tuple(caches, L, where="caches"), start=1):
+        A_prev, W, b, Z = unpack_cache(cache, where=f"caches[{l - 1}]")
+        check_equal((A, parameters[f"W{l}"], parameters[f"b{l}"]), (A_prev, W, b), where=f"caches[{l - 1}][0]")
+        check_close(W @ A_prev + b, Z, where=f"Z of layer {l} (caches[{l - 1}][1])")
+        A = np.where(Z > 0, Z, 0.0) if l < L else 1.0 / (1.0 + np.exp(-Z))
+    check_close(A, AL, where="AL")
+
+
+@VISIBLE.property("L_model_backward", "grads has exactly dA0..dA{L-1}, dW1..dWL, db1..dbL of the right shapes",
+                  given=SMALL_NETWORK)
+def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None:
+    AL, caches = check_tuple(student.call("L_model_forward", X, parameters), 2, where="your L_model_forward")
+    grads = student.call("L_model_backward", AL, Y, caches)
+    L = len(parameters) // 2
+    shapes = {f"d{key}": value.shape for key, value in parameters.items()}
+    check_parameters(grads, {**shapes, **{f"dA{l}": (parameters[f"W{l + 1}"].shape[1], X.shape[1])
+                                          for l in range(L)}}, where="grads")
+
+
+@VISIBLE.property("L_model_backward", "gradient check of dW, db against your L_model_forward and compute_cost",
+                  given=SMALL_NETWORK, max_examples=4, weight=3)
+def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None:
+    AL, caches = check_tuple(student.call("L_model_forward", X, parameters), 2, where="your L_model_forward")
+    assume(all(np.abs(np.asarray(cache[1], dtype=float)).min() > 1e-3 for cache in caches[:-1]))  # off the kink
+    grads = student.call("L_model_backward", AL, Y, caches)
+    if not isinstance(grads, dict):
+        raise Failed(f"grads should be a dict, got {describe(grads)}")
+
+    def cost(**params: Array) -> float:
+        AL, _ = check_tuple(student.call("L_model_forward", X, params), 2, where="your L_model_forward")
+        return check_float(student.call("compute_cost", AL, Y), where="your compute_cost")
+    analytical = {f"d{key}": grads.get(f"d{key}") for key in parameters}
+    gradcheck_failure(gradcheck(cost, parameters, analytical, 1.0, atol=1e-7), "your L_model_forward and compute_cost")
+
+
+stored_values(VISIBLE, "L_model_forward")
+stored_values(VISIBLE, "L_model_backward")
+leaves_inputs_unchanged(VISIBLE, "L_model_forward", NETWORK)
+
+
+@VISIBLE.property("L_model_backward", "gives the same result twice and leaves AL, Y and caches unchanged",
+                  given=SMALL_NETWORK, max_examples=3)
+def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None:
+    inputs = check_tuple(student.call("L_model_forward", X, parameters), 2, where="your L_model_forward") + (Y,)
+    AL, caches, Y = inputs
+    before = copy.deepcopy(inputs)
+    first = student.call("L_model_backward", AL, Y, caches)
+    check_equal(before, (AL, caches, Y), where="L_model_backward modified its arguments in place: (AL, caches, Y)")
+    check_equal(first, student.call("L_model_backward", AL, Y, caches), where="the second call of L_model_backward")

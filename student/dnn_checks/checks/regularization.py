@@ -1,4 +1,4 @@
-"""Visible checks of Part B's L2 regularization and inverted dropout (from the maths alone)."""
+"""Visible checks of L2-regularized backward propagation and inverted dropout (from the maths alone)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from dnn_checks import network_inputs, strategies
-from dnn_checks.checks.network import check_parameters
-from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_shape, check_tuple
+from dnn_checks.checks.costs import LAMBD, l2_cost
+from dnn_checks.compare import Failed, check_close, check_equal, check_parameters, check_shape, check_tuple
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.network_inputs import forward_caches, network_of
 from dnn_checks.properties import gradcheck_failure, leaves_inputs_unchanged, stored_values, zero_upstream
@@ -18,29 +18,11 @@ from dnn_checks.registry import VISIBLE
 from dnn_checks.runner import RecordingStudent
 
 Array = np.ndarray
-Params = dict[str, Array]
-LAMBD = strategies.floats(min_value=0.01, max_value=5.0)
-
-
-@st.composite
-def cost_inputs(draw: st.DrawFn) -> dict[str, Any]:
-    """{"AL", "Y", "parameters", "lambd"}: AL in (0.01, 0.99), 1 to 4 layers."""
-    X, parameters, Y = draw(network_inputs.networks())
-    AL = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).uniform(0.01, 0.99, Y.shape)
-    return {"AL": AL, "Y": Y, "parameters": parameters, "lambd": draw(LAMBD)}
-
-
-def cross_entropy(AL: Array, Y: Array) -> float:
-    return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
-
-
-def l2_cost(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
-    """Cross-entropy + lambd / (2m) * sum_l ||W_l||^2."""
-    squares = sum(float(np.sum(W ** 2)) for key, W in parameters.items() if key.startswith("W"))
-    return cross_entropy(AL, Y) + lambd / (2 * Y.shape[1]) * squares
 
 
 BACKWARD = st.tuples(network_inputs.networks_with_caches(), LAMBD).map(lambda drawn: {**drawn[0], "lambd": drawn[1]})
+
+
 GRADCHECK = st.tuples(network_inputs.networks_with_caches(max_layers=2, gap=1e-3), LAMBD).map(
     lambda drawn: {**drawn[0], "lambd": drawn[1]})
 
@@ -51,21 +33,6 @@ def gradient_keys(caches: list) -> dict[str, tuple[int, ...]]:
     for l, ((A_prev, W, b), _) in enumerate(caches, start=1):
         shapes.update({f"dA{l - 1}": A_prev.shape, f"dW{l}": W.shape, f"db{l}": b.shape})
     return shapes
-
-
-@VISIBLE.property("compute_cost_with_regularization", "returns a float (or a 0-d array)", given=cost_inputs())
-def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float) -> None:
-    check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd), where="the cost")
-
-
-@VISIBLE.property("compute_cost_with_regularization", "J = cross-entropy + lambd / (2m) * sum_l ||W_l||^2",
-                  given=cost_inputs(), weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float) -> None:
-    cost = check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd), where="the cost")
-    check_close(l2_cost(AL, Y, parameters, lambd), cost, where="the cost")
-
-
-stored_values(VISIBLE, "compute_cost_with_regularization")
 
 
 @VISIBLE.property("L_model_backward_with_regularization", "grads has exactly dA0..dA{L-1}, dW1..dWL, db1..dbL "
@@ -167,4 +134,6 @@ def _(student: RecordingStudent, dA: Array, D: Array, keep_prob: float) -> None:
 
 stored_values(VISIBLE, "dropout_backward")
 zero_upstream(VISIBLE, "dropout_backward", DROPOUT_BACKWARD, "dA")
+
+
 leaves_inputs_unchanged(VISIBLE, "dropout_backward", DROPOUT_BACKWARD)

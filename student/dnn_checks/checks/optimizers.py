@@ -1,7 +1,8 @@
-"""Visible checks of Part C: gradient descent, mini-batches, momentum, RMSprop, Adam, learning-rate decay."""
+"""Visible checks of the updates and optimizers: gradient descent, mini-batches, momentum, RMSprop, Adam, learning-rate decay."""
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any
@@ -10,8 +11,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from dnn_checks import network_inputs, strategies
-from dnn_checks.checks.network import check_parameters
-from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_shape, check_tuple
+from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_parameters, check_shape, check_tuple
 from dnn_checks.properties import stored_values
 from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import RecordingStudent
@@ -19,8 +19,56 @@ from dnn_checks.values import describe
 
 Array = np.ndarray
 Params = dict[str, Array]
+
+
+@st.composite
+def update_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """{"parameters", "grads" (with dA keys too), "learning_rate"}."""
+    dims = draw(strategies.layer_dims())
+    parameters = draw(strategies.parameters(dims))
+    grads = {f"d{key}": draw(strategies.matrices(value.shape)) for key, value in parameters.items()}
+    grads["dA0"] = draw(strategies.matrices((dims[0], 1)))
+    return {"parameters": parameters, "grads": grads, "learning_rate": draw(strategies.floats(min_value=1e-3,
+                                                                                              max_value=1.0))}
+
+
+@VISIBLE.property("update_parameters", "returns parameters with exactly their keys and shapes (grads' dA ignored)",
+                  given=update_inputs())
+def _(student: RecordingStudent, parameters: Params, grads: Params, learning_rate: float) -> None:
+    shapes = {key: value.shape for key, value in parameters.items()}
+    check_parameters(student.call("update_parameters", parameters, grads, learning_rate), shapes, where="parameters")
+
+
+@VISIBLE.property("update_parameters", "W = W - learning_rate * dW, b = b - learning_rate * db",
+                  given=update_inputs(), weight=2)
+def _(student: RecordingStudent, parameters: Params, grads: Params, learning_rate: float) -> None:
+    updated = {key: value - learning_rate * grads[f"d{key}"] for key, value in parameters.items()}
+    check_close(updated, student.call("update_parameters", parameters, grads, learning_rate), where="parameters")
+
+
+stored_values(VISIBLE, "update_parameters")
+
+
+@VISIBLE.property("update_parameters", "leaves grads unchanged (only parameters may be updated in place)",
+                  given=update_inputs(), weight=0.5, max_examples=3)
+def _(student: RecordingStudent, parameters: Params, grads: Params, learning_rate: float) -> None:
+    before = copy.deepcopy(grads)
+    student.call("update_parameters", parameters, grads, learning_rate)
+    check_equal(before, grads, where="update_parameters modified grads in place: grads")
+
+
+Array = np.ndarray
+
+
+Params = dict[str, Array]
+
+
 RATE = strategies.floats(min_value=1e-3, max_value=0.5)
+
+
 BETA = st.sampled_from([0.5, 0.8, 0.9, 0.99])
+
+
 EPSILON = st.sampled_from([1e-8, 1e-4, 0.1])
 
 
@@ -31,8 +79,14 @@ def _with(inputs: st.SearchStrategy[dict[str, Any]], **more: st.SearchStrategy) 
 
 
 GD = _with(network_inputs.updates(), learning_rate=RATE)
+
+
 MOMENTUM = _with(network_inputs.updates(states=("v",)), beta=BETA, learning_rate=RATE)
+
+
 RMSPROP = _with(network_inputs.updates(states=("s",), positive=("s",)), beta=BETA, learning_rate=RATE, epsilon=EPSILON)
+
+
 ADAM = _with(network_inputs.updates(states=("v", "s"), positive=("s",)), t=st.integers(1, 20), learning_rate=RATE,
              beta1=st.sampled_from([0.9, 0.8, 0.5]), beta2=st.sampled_from([0.999, 0.99, 0.9]), epsilon=EPSILON)
 
@@ -85,16 +139,31 @@ def check_structure(expected: Any, got: Any, *, where: str) -> None:
 
 
 check_update(VISIBLE, "update_parameters_with_gd", GD, gd, "W = W - learning_rate * dW (dA keys of grads ignored)")
+
+
 stored_values(VISIBLE, "update_parameters_with_gd")
+
+
 check_update(VISIBLE, "update_parameters_with_momentum", MOMENTUM, momentum,
              "v = beta v + (1 - beta) dW, then W = W - learning_rate * v")
+
+
 stored_values(VISIBLE, "update_parameters_with_momentum")
+
+
 check_update(VISIBLE, "update_parameters_with_rmsprop", RMSPROP, rmsprop,
              "s = beta s + (1 - beta) dW**2, then W = W - learning_rate * dW / (sqrt(s) + epsilon)")
+
+
 stored_values(VISIBLE, "update_parameters_with_rmsprop")
+
+
 check_update(VISIBLE, "update_parameters_with_adam", ADAM, adam,
              "moving averages, bias corrections by 1 - beta**t, W = W - lr * v_c / (sqrt(s_c) + epsilon)", weight=3)
+
+
 stored_values(VISIBLE, "update_parameters_with_adam")
+
 
 PARAMETERS = strategies.layer_dims().flatmap(strategies.parameters).map(lambda p: {"parameters": p})
 
@@ -172,6 +241,8 @@ DECAY = {"update_lr": ("learning_rate0 / (1 + decay_rate * epoch_num)",
          "schedule_lr_decay": ("learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))",
                                lambda lr0, epoch, rate, interval: lr0 / (1 + rate * math.floor(epoch / interval))),
          "exponential_lr_decay": ("k ** epoch_num * learning_rate0", lambda lr0, epoch, k: k ** epoch * lr0)}
+
+
 DECAY_INPUTS = {
     "update_lr": {"learning_rate0": RATE, "epoch_num": st.integers(0, 5000), "decay_rate": strategies.floats(
         min_value=0.01, max_value=3.0)},
@@ -182,6 +253,7 @@ DECAY_INPUTS = {
     "exponential_lr_decay": {"learning_rate0": RATE, "epoch_num": st.integers(0, 100), "k": strategies.floats(
         min_value=0.5, max_value=0.999)},
 }
+
 
 for _function, (_text, _maths) in DECAY.items():
     @VISIBLE.property(_function, f"returns the float {_text}", given=DECAY_INPUTS[_function], weight=2)

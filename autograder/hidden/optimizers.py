@@ -1,11 +1,11 @@
-"""Hidden checks of Part C, against the reference: updates with non-zero states and t > 1,
+"""Hidden checks of the updates and optimizers, against the reference: updates with non-zero states and t > 1,
 mini-batch invariants for many shapes and seeds, learning-rate decay."""
 
 from __future__ import annotations
 
 import numpy as np
 from dnn_checks import network_inputs
-from dnn_checks.checks.optimization import (
+from dnn_checks.checks.optimizers import (
     ADAM,
     DECAY_INPUTS,
     GD,
@@ -14,6 +14,7 @@ from dnn_checks.checks.optimization import (
     RMSPROP,
     batch_result,
     column_order,
+    update_inputs,
 )
 from dnn_checks.compare import Failed, check_close, check_equal
 from dnn_checks.runner import RecordingStudent
@@ -24,12 +25,22 @@ from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
 
+
+matches_reference("update_parameters", update_inputs())
 matches_reference("update_parameters_with_gd", GD)
+
+
 matches_reference("update_parameters_with_momentum", MOMENTUM, weight=3)
 matches_reference("update_parameters_with_rmsprop", RMSPROP, weight=3)
+
+
 matches_reference("update_parameters_with_adam", ADAM, weight=3)
+
+
 for _function in ("initialize_velocity", "initialize_rmsprop", "initialize_adam"):
     matches_reference(_function, PARAMETERS)
+
+
 for _function, _given in DECAY_INPUTS.items():
     matches_reference(_function, _given)
 
