@@ -38,6 +38,7 @@ class CellRun(Protocol):
     output: str
     error: str | None
     crashed: bool
+    timed_out: bool
 
 
 class Session(Protocol):

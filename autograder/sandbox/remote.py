@@ -66,12 +66,14 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class CellRun:
-    """What running one cell in the worker gave: ``error`` is the student traceback or the crash reason."""
+    """What running one cell in the worker gave: ``error`` is the student traceback or the crash reason;
+    ``crashed`` when the worker did not survive the cell, ``timed_out`` when that was a time limit."""
 
     ok: bool
     output: str
     error: str | None
     crashed: bool = False
+    timed_out: bool = False
 
 
 class _Dead(Exception):
@@ -369,7 +371,8 @@ class WorkerSession:
             reply = self._cell(source, timeout)
         except _Dead as exc:
             self._lost(exc)
-            return CellRun(ok=False, output="", error=f"The cell did not finish: {exc}.", crashed=True)
+            return CellRun(ok=False, output="", error=f"The cell did not finish: {exc}.", crashed=True,
+                           timed_out=exc.timeout)
         if reply["ok"]:
             self._history.append((source, timeout))
         return CellRun(ok=reply["ok"], output=reply["output"], error=reply["error"], crashed=False)

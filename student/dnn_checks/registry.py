@@ -115,7 +115,7 @@ class Registry:
         properties = self.properties(function)
         if not student.has(function):
             missing = Outcome(False, f"`{function}` is not defined (did you run its cell, or rename it?)",
-                              needs=Needs(function, NOT_DEFINED))
+                              needs=Needs(function, NOT_DEFINED), failure="missing")
             return _result(function, self.kind, self.points(function), properties, [(missing, False)] * len(properties))
         callees = {name: f for name, f in (substitutes or {}).items() if name in graded(function).calls}
         outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees))
@@ -162,7 +162,8 @@ def _result(function: str, kind: Kind, points: float, properties: Sequence[Prope
     diagnoses = diagnoses or [None] * len(properties)
     results = tuple(
         PropertyResult(prop.name, points * prop.weight / total if outcome.passed else 0.0, points * prop.weight / total,
-                       outcome.passed, outcome.message, diagnosis, from_callee, outcome.needs)
+                       outcome.passed, outcome.message, diagnosis, from_callee, outcome.needs,
+                       None if outcome.passed else outcome.failure)
         for prop, (outcome, from_callee), diagnosis in zip(properties, outcomes, diagnoses))
     earned = points * sum(p.weight for p, r in zip(properties, results) if r.passed) / total
     return CheckResult(function, kind, earned, points, results)

@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["visible", "hidden"]
+#: Why a property failed: its law does not hold ("wrong"), the student's code raised ("error"), ran past its
+#: time ("timeout") or took its process down ("crashed"), returned something that is no value ("bad_value"),
+#: a function it needs is not defined ("missing") or not implemented yet ("not_implemented"), or the check
+#: could not use what came back ("unusable").
+Failure = Literal["wrong", "error", "timeout", "crashed", "bad_value", "missing", "not_implemented", "unusable"]
 #: Why a student function is not there yet: the name is not defined, or the function raises NotImplementedError.
 NOT_DEFINED = "not defined"
 NOT_IMPLEMENTED = "not implemented yet"
@@ -37,7 +42,8 @@ class PropertyResult:
     differ; ``diagnosis`` names a known mistake that the student's output matches (hidden
     side only); ``from_callee`` says the failure comes from a contract function it calls;
     ``needs`` names the student function, the checked one or another, that is not defined or
-    not implemented yet when that alone made the property fail (in JSON, ``[function, why]``).
+    not implemented yet when that alone made the property fail (in JSON, ``[function, why]``);
+    ``failure`` says why it failed (None when it passed).
     """
 
     name: str
@@ -48,6 +54,7 @@ class PropertyResult:
     diagnosis: str | None = None
     from_callee: bool = False
     needs: Needs | None = None
+    failure: Failure | None = None
 
 
 @dataclass(frozen=True)

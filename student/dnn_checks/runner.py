@@ -27,9 +27,10 @@ from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.internal.conjecture import providers
 
 from dnn_checks.compare import Failed
-from dnn_checks.results import NOT_DEFINED, NOT_IMPLEMENTED, Needs
+from dnn_checks.results import NOT_DEFINED, NOT_IMPLEMENTED, Failure, Needs
 from dnn_checks.strategies import named
 from dnn_checks.student import (
+    BadValue,
     MissingFunction,
     Student,
     StudentCrash,
@@ -71,7 +72,8 @@ class Call:
 @dataclass(frozen=True)
 class Outcome:
     """A property's verdict; ``fatal`` when the student's process timed out or died (stop calling it);
-    ``needs`` when it failed because a student function is not defined or not implemented yet.
+    ``needs`` when it failed because a student function is not defined or not implemented yet;
+    ``failure`` says why it failed.
 
     ``calls`` are those of the failing input the message shows; ``seen``, those of the other
     failing inputs met (the example hypothesis found before shrinking it): the diagnosis uses all.
@@ -83,6 +85,7 @@ class Outcome:
     fatal: bool = False
     needs: Needs | None = None
     seen: tuple[tuple[Call, ...], ...] = ()
+    failure: Failure | None = None
 
 
 @dataclass
@@ -230,12 +233,25 @@ def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any],
         raise
     except (StudentTimeout, StudentCrash) as exc:
         message, fatal = str(exc), True
+        failure: Failure = "timeout" if isinstance(exc, StudentTimeout) else "crashed"
     except (Failed, StudentFailure) as exc:
         message, needs = str(exc), _needs(exc, recorder)
+        failure = _failure(exc, needs)
     except Exception as exc:  # noqa: BLE001 - a result the check cannot read is a failed property
-        message = f"the check could not use the result ({type(exc).__name__}: {exc})"
+        message, failure = f"the check could not use the result ({type(exc).__name__}: {exc})", "unusable"
     shown = format_example({k: v for k, v in example.items() if k != EXPECTED}, title)
-    return Outcome(False, f"{shown}\n{message}", tuple(recorder.calls), fatal, needs)
+    return Outcome(False, f"{shown}\n{message}", tuple(recorder.calls), fatal, needs, failure=failure)
+
+
+def _failure(exc: Exception, needs: Needs | None) -> Failure:
+    """Why a property failed, from what was raised (a function not there yet first)."""
+    if needs is not None:
+        return "missing" if needs.why == NOT_DEFINED else "not_implemented"
+    if isinstance(exc, StudentError):
+        return "error"
+    if isinstance(exc, BadValue):
+        return "bad_value"
+    return "wrong"
 
 
 def _needs(failure: Exception, student: RecordingStudent) -> Needs | None:
