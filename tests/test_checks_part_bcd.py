@@ -33,12 +33,12 @@ def _reference_namespace() -> dict[str, object]:
 def _grade(function: str, namespace: dict[str, object]) -> list[tuple[str, float, float, list[str]]]:
     """(kind, points, max_points, failures) of the visible and hidden checks of ``function``."""
     substitutes = {name: getattr(reference, name) for name in graded(function).calls}
-    graded = []
+    results = []
     for registry in (VISIBLE, HIDDEN):
         result = registry.run(function, Student(namespace), substitutes=substitutes, diagnose=explain)
-        graded.append((registry.kind, result.points, result.max_points,
-                       [f"{p.name}: {p.message}" for p in result.properties if not p.passed]))
-    return graded
+        results.append((registry.kind, result.points, result.max_points,
+                        [f"{p.name}: {p.message}" for p in result.properties if not p.passed]))
+    return results
 
 
 def test_the_stored_values_are_what_the_reference_computes_today() -> None:
