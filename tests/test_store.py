@@ -47,7 +47,7 @@ def test_grader_version_follows_the_assignment_source(root: Path) -> None:
 
 def test_grader_version_covers_the_checks_code() -> None:
     files = {p.name for package in store.GRADING_PACKAGES for p in store._package_files(package)}
-    assert {"grading.py", "results.py", "student.py"} <= files
+    assert {"cells.py", "results.py", "student.py"} <= files
 
 
 def test_corrupt_or_half_written_files_are_ignored(root: Path) -> None:
