@@ -51,6 +51,21 @@ class _ByName:
         return getattr(self, name)
 
 
+class _Totals(_ByName):
+    """``score`` and ``max_score``: the sums over the parts (a notebook's cells, a student's notebooks)."""
+
+    def _parts(self) -> Iterable[CellResult | NotebookResult]:
+        raise NotImplementedError
+
+    @property
+    def score(self) -> float:
+        return sum(part.score for part in self._parts())
+
+    @property
+    def max_score(self) -> float:
+        return sum(part.max_score for part in self._parts())
+
+
 @dataclass(frozen=True)
 class CellResult(_ByName):
     """One grade cell: its score out of ``max_score``, the checks its test cell ran, the notes, the status."""
@@ -97,28 +112,19 @@ def status_of(score: float, max_score: float, checks: tuple[CheckResult, ...], n
 
 
 @dataclass(frozen=True)
-class NotebookResult(_ByName):
+class NotebookResult(_Totals):
     """One notebook's grade cells by grade id, in notebook order; ``notes`` say why the notebook
     could not be graded (then every cell is ``not_run``), and are empty when it was."""
 
     cells: dict[str, CellResult]
     notes: tuple[Note, ...] = ()
 
-    @property
-    def score(self) -> float:
-        return sum(c.score for c in self.cells.values())
-
-    @property
-    def max_score(self) -> float:
-        return sum(c.max_score for c in self.cells.values())
-
-    @property
-    def graded(self) -> bool:
-        return not self.notes
+    def _parts(self) -> Iterable[CellResult]:
+        return self.cells.values()
 
 
 @dataclass(frozen=True)
-class StudentResult(_ByName):
+class StudentResult(_Totals):
     """One student's submission: every notebook of the assignment, the extra notebooks handed in
     (ignored), and the seconds its grading took."""
 
@@ -126,13 +132,8 @@ class StudentResult(_ByName):
     extra_notebooks: tuple[str, ...] = ()
     seconds: float = 0.0
 
-    @property
-    def score(self) -> float:
-        return sum(nb.score for nb in self.notebooks.values())
-
-    @property
-    def max_score(self) -> float:
-        return sum(nb.max_score for nb in self.notebooks.values())
+    def _parts(self) -> Iterable[NotebookResult]:
+        return self.notebooks.values()
 
     @property
     def submitted(self) -> bool:

@@ -242,7 +242,8 @@ def _restored(src: SourceCell) -> list[Step]:
         note = f"cell {src.grade_id!r} was deleted from the notebook; it was put back from the assignment"
         return [Step("worker", src.grade_id, src.source, (Note("repaired", src.grade_id, note),))]
     if src.role in ("solution", "manual"):
-        return [Step("worker", src.grade_id, "", (Note("missing", src.grade_id),))]
+        note = f"answer cell {src.grade_id!r} was deleted from the notebook"
+        return [Step("worker", src.grade_id, "", (Note("missing", src.grade_id, note),))]
     return []
 
 

@@ -26,18 +26,15 @@ CELL_BYTES = 8 << 10
 SUBMISSION_BYTES = 64 << 10
 RAISED = "cell {cell} raised an error: {detail}"
 STOPPED = "cell {cell} stopped the worker: {detail} (the cells before it were run again in a new worker, without it)"
-#: What a note says, by kind (``{cell}``: the cell's label; ``{detail}``: the note's specifics).
+#: What a note says, by kind (``{cell}``: the cell's label; ``{detail}``: the note's specifics); a note of
+#: another kind (repaired, missing, unreadable, wrong_assignment) says its detail, written where it was found.
 NOTES = {
     "cell_raised": RAISED,
     "cell_not_implemented": RAISED,
     "cell_crashed": STOPPED,
     "cell_timeout": STOPPED,
-    "repaired": "{detail}",
-    "missing": "answer cell {cell!r} was deleted from the notebook",
     "test_failed": "This cell could not be graded: {detail}",
     "not_submitted": "not submitted",
-    "unreadable": "{detail}",
-    "wrong_assignment": "{detail}",
     "grader_failed": "the grader failed on this submission ({detail}); run the command again to grade it",
 }
 MANUAL = "This answer is graded by hand."
@@ -73,7 +70,7 @@ def cell_text(cell: CellResult, notebook: NotebookResult) -> str:
         return MANUAL
     notes = [f"Note: {note_text(note)}" for note in cell.notes if note.kind != "test_failed"]
     failed = [note_text(note) for note in cell.notes if note.kind == "test_failed"]
-    return "\n".join([*notes, "\n\n".join(render(check) for check in cell.checks), *failed]).strip()
+    return "\n".join(part for part in [*notes, "\n\n".join(render(check) for check in cell.checks), *failed] if part)
 
 
 def _not_graded(note: Note) -> str:
