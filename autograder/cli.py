@@ -55,16 +55,12 @@ def _positive(text: str) -> int:
 def run_grade(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from autograder.course import CourseError
     from autograder.grading.batch import grade_assignment, summary
 
     try:
         batch = grade_assignment(course_dir=args.course, assignment=args.assignment, students=args.student,
                                  jobs=args.jobs, json_path=args.json, force=args.force,
                                  insecure=args.insecure, dask=args.dask)
-    except CourseError as exc:
-        print(f"autograder grade: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
     except KeyboardInterrupt:
         print("autograder grade: interrupted; the grades recorded so far are kept, "
               "run the command again to grade the rest", file=sys.stderr)
@@ -92,14 +88,9 @@ def _course_options(command: argparse.ArgumentParser) -> None:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    from autograder.course import CourseError
-    from autograder.staff.release import ReleaseError, release, summary
+    from autograder.staff.release import release, summary
 
-    try:
-        made = release(course_dir=args.course, assignment=args.assignment, insecure=args.insecure)
-    except (CourseError, ReleaseError) as exc:
-        print(f"autograder release: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+    made = release(course_dir=args.course, assignment=args.assignment, insecure=args.insecure)
     print(summary(made))
     return EXIT_OK if not made.problems else EXIT_UNSOUND
 
@@ -118,16 +109,9 @@ def add_report(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from autograder.course import CourseError, find_course, source_notebooks
     from autograder.staff.class_report import write
 
-    try:
-        root = find_course(args.course)
-        source_notebooks(root, args.assignment)
-    except CourseError as exc:
-        print(f"autograder report: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
-    print(write(root, args.assignment, args.output))
+    print(write(_assignment_course(args), args.assignment, args.output))
     return EXIT_OK
 
 
@@ -145,18 +129,12 @@ def add_export(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from autograder.course import CourseError, find_course, source_notebooks
     from autograder.staff.exports import write_csv, write_gradescope
 
     if args.csv is None and args.gradescope is None:
         print("autograder export: give --csv PATH, --gradescope DIR, or both", file=sys.stderr)
         return EXIT_CANNOT_GRADE
-    try:
-        root = find_course(args.course)
-        source_notebooks(root, args.assignment)
-    except CourseError as exc:
-        print(f"autograder export: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+    root = _assignment_course(args)
     if args.csv is not None:
         print(f"{args.csv}: {write_csv(root, args.assignment, args.csv)} rows")
     if args.gradescope is not None:
@@ -186,15 +164,10 @@ def add_demo(subparsers: argparse._SubParsersAction) -> None:
 def run_demo(args: argparse.Namespace) -> int:
     from dnn_checks.graded import ASSIGNMENTS
 
-    from autograder.course import CourseError
     from autograder.staff.demo import DEFAULT_STUDENTS, demo
 
-    try:
-        _, steps = demo(folder=args.dir, students=args.students or DEFAULT_STUDENTS,
-                        assignments=args.assignment or ASSIGNMENTS, insecure=args.insecure, jobs=args.jobs)
-    except CourseError as exc:
-        print(f"autograder demo: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+    _, steps = demo(folder=args.dir, students=args.students or DEFAULT_STUDENTS,
+                    assignments=args.assignment or ASSIGNMENTS, insecure=args.insecure, jobs=args.jobs)
     return EXIT_OK if all(step.sound for step in steps) else EXIT_UNSOUND
 
 
@@ -209,9 +182,25 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _assignment_course(args: argparse.Namespace) -> Path:
+    """The course of ``--course`` (or the current directory), once its assignment is known to exist."""
+    from autograder.course import find_course, source_notebooks
+
+    root = find_course(args.course)
+    source_notebooks(root, args.assignment)
+    return root
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; a course or assignment that cannot be found (``CourseError``) exits 2, saying why."""
     args = parser().parse_args(argv)
-    return args.func(args)
+    from autograder.course import CourseError
+
+    try:
+        return args.func(args)
+    except CourseError as exc:
+        print(f"autograder {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 
 class CourseError(Exception):
-    """The course or the assignment cannot be found: nothing can be graded."""
+    """The course or the assignment cannot be found (or nbgrader cannot release it): nothing can be graded."""
 
 
 class Submission(NamedTuple):

@@ -59,7 +59,7 @@ def _env() -> dict[str, str]:
 def our_scores(path: Path, notebook: str, students: list[str]) -> dict[str, dict[str, float]]:
     data = json.loads(path.read_text())["students"]
     return {s: {gid: c["score"] for gid, c in data[s]["notebooks"][notebook]["cells"].items()
-                if "graded by hand" not in c["feedback"]} for s in students}
+                if c["status"] != "manual"} for s in students}
 
 
 def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict[str, object]:

@@ -18,6 +18,7 @@ class LocalRun(NamedTuple):
     output: str
     error: str
     crashed: bool
+    timed_out: bool = False
 
 
 class LocalSession:

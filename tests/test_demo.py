@@ -9,9 +9,11 @@ import nbformat
 import numpy as np
 import pytest
 from dnn_checks.graded import ASSIGNMENTS, TABLE
+from dnn_checks.results import CheckResult, PropertyResult
 from mistake_inputs import CASES
 
 from autograder.course import CourseError
+from autograder.grading.results import CellResult, NotebookResult, StudentResult
 from autograder.mistakes import Call, same
 from autograder.sandbox.bubblewrap import check_available
 from autograder.staff import classgen
@@ -86,11 +88,14 @@ def test_the_demo_counts_the_put_in_mistakes_the_diagnosis_named() -> None:
     leaky, swapped = (m for m in INLINABLE if m.id in ("relu.relu_leaky", "linear_forward.linear_forward_minus_b"))
     students = [classgen.Student("ann", "mistakes", f"{leaky.id}, {swapped.id}", {}),
                 classgen.Student("bob", "correct", "every answer right", {})]
-    check = {"function": "relu", "properties": [{"diagnosis": f"one of these: {leaky.message}; or another"}]}
-    results = {"ann": {"notebooks": {"nb": {"cells": {"test_relu": {"checks": [check]}}}}}}
-    assert diagnosed(students, results) == (1, 2)
-    check["function"] = "tanh"  # the same words about another function name nothing
-    assert diagnosed(students, results) == (0, 2)
+    prop = PropertyResult("value", 0.0, 1.0, False, diagnosis=f"one of these: {leaky.message}; or another")
+
+    def results(function: str) -> dict[str, StudentResult]:
+        check = CheckResult(function, "hidden", 0.0, 1.0, (prop,))
+        cell = CellResult.from_checks("test_relu", 0.0, 1.0, [check], [])
+        return {"ann": StudentResult({"nb": NotebookResult({"test_relu": cell})})}
+    assert diagnosed(students, results("relu")) == (1, 2)
+    assert diagnosed(students, results("tanh")) == (0, 2)  # the same words about another function name nothing
 
 
 def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:

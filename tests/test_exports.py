@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 import tiny_course as tc
+from dnn_checks.results import CheckResult, PropertyResult
 
 from autograder.grading import store
+from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
 from autograder.staff.exports import CSV_COLUMNS, cell_kinds, gradescope_result
+from autograder.staff.feedback import texts
 
 #: Gradescope's autograder specification: the keys of results.json and of each test, and the visibilities.
 GRADESCOPE_KEYS = {"score", "output", "visibility", "stdout_visibility", "tests"}
@@ -20,13 +23,16 @@ TEST_KEYS = {"name", "number", "score", "max_score", "output", "visibility"}
 VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
 
-def graded(double: float, square: float, *, error: str | None = None) -> dict:
-    cells = {"test_double": {"score": double, "max_score": 2.0, "feedback": f"double: {double:g}"},
-             "test_square": {"score": square, "max_score": 3.0, "feedback": f"square: {square:g}"},
-             "essay": {"score": 0.0, "max_score": 1.0, "feedback": "This answer is graded by hand."}}
-    notebook = {"score": double + square, "max_score": 6.0, "error": error, "cells": cells}
-    return {"score": double + square, "max_score": 6.0, "error": error, "notebooks": {"a1": notebook},
-            "extra_notebooks": [], "seconds": 1.0}
+def cell_result(function: str, score: float, max_score: float) -> CellResult:
+    check = CheckResult(function, "hidden", score, max_score,
+                        (PropertyResult("value", score, max_score, score == max_score, f"{function} is off"),))
+    return CellResult.from_checks(f"test_{function}", score, max_score, [check], [])
+
+
+def graded(double: float, square: float, *, submitted: bool = True) -> StudentResult:
+    cells = {"test_double": cell_result("double", double, 2.0), "test_square": cell_result("square", square, 3.0),
+             "essay": CellResult("essay", "manual" if submitted else "not_run", 0.0, 1.0)}
+    return StudentResult({"a1": NotebookResult(cells, () if submitted else (Note("not_submitted"),))}, seconds=1.0)
 
 
 @pytest.fixture
@@ -34,7 +40,7 @@ def course(tmp_path: Path) -> Path:
     """The tiny course with two students' grades stored as the grading command stores them."""
     root = tc.make_course(tmp_path)
     store.save(root, "a1", "alice", graded(2.0, 1.5), version="v", content="c")
-    store.save(root, "a1", "bob", graded(0.0, 0.0, error="not submitted"), version="v", content="c")
+    store.save(root, "a1", "bob", graded(0.0, 0.0, submitted=False), version="v", content="c")
     return root
 
 
@@ -67,8 +73,9 @@ def test_gradescope_gets_a_test_per_autograded_cell(course: Path, tmp_path: Path
     alice = json.loads((tmp_path / "gs" / "alice" / "results.json").read_text())
     assert set(alice) == GRADESCOPE_KEYS and alice["visibility"] in VISIBILITIES
     assert alice["score"] == 3.5 == sum(t["score"] for t in alice["tests"])
+    feedback = texts(graded(2.0, 1.5))["a1"]
     assert [(t["name"], t["number"], t["score"], t["max_score"], t["output"]) for t in alice["tests"]] == [
-        ("test_double", "1", 2.0, 2.0, "double: 2"), ("test_square", "2", 1.5, 3.0, "square: 1.5")]
+        ("test_double", "1", 2.0, 2.0, feedback["test_double"]), ("test_square", "2", 1.5, 3.0, feedback["test_square"])]
     assert all(set(t) == TEST_KEYS and t["visibility"] in VISIBILITIES for t in alice["tests"])
     bob = json.loads((tmp_path / "gs" / "bob" / "results.json").read_text())
     assert bob["score"] == 0 and bob["output"] == "a1.ipynb: not submitted"
@@ -76,7 +83,7 @@ def test_gradescope_gets_a_test_per_autograded_cell(course: Path, tmp_path: Path
 
 def test_several_notebooks_name_their_tests_by_notebook() -> None:
     result = graded(1.0, 1.0)
-    result["notebooks"]["b1"] = result["notebooks"]["a1"]
+    result.notebooks["b1"] = result.notebooks["a1"]
     names = [t["name"] for t in gradescope_result(result, {})["tests"]]
     assert names == ["a1: test_double", "a1: test_square", "a1: essay", "b1: test_double", "b1: test_square",
                      "b1: essay"]

@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 import distributed
+import jsonschema
 import pytest
 import tiny_course as tc
+from contract_schema import CONTRACT_SCHEMA
 
 from autograder.course import CourseError, copy_assignment
 from autograder.grading import store
@@ -56,26 +58,25 @@ def tiny_class(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_json_has_exactly_the_contract_schema(tiny_class: Path) -> None:
     data = read_json(tiny_class / "grades.json")
-    assert set(data) == {"assignment", "students"} and data["assignment"] == "a1"
-    assert sorted(data["students"]) == ["alice", "bob", "carol", "dave", "erin"]
+    jsonschema.validate(data, CONTRACT_SCHEMA)
+    assert data["assignment"] == "a1" and sorted(data["students"]) == ["alice", "bob", "carol", "dave", "erin"]
     for student in data["students"].values():
-        assert set(student) == {"score", "max_score", "error", "notebooks"}
         assert student["score"] <= student["max_score"] == 6.0
         for notebook in student["notebooks"].values():
-            assert set(notebook) == {"score", "max_score", "cells"}
-            for cell in notebook["cells"].values():
-                assert set(cell) == {"score", "max_score", "feedback"} and cell["score"] <= cell["max_score"]
+            assert all(cell["score"] <= cell["max_score"] for cell in notebook["cells"].values())
 
 
-def test_scores_and_reasons(tiny_class: Path) -> None:
+def test_scores_statuses_and_reasons(tiny_class: Path) -> None:
     students = read_json(tiny_class / "grades.json")["students"]
     assert {s: (r["score"], r["error"] is None) for s, r in students.items()} == {
         "alice": (5.0, True), "bob": (0.0, True), "carol": (0.0, False), "dave": (0.0, False), "erin": (5.0, True)}
     assert students["dave"]["error"] == "not submitted"
     assert "carol/a1/a1.ipynb: is not valid JSON" in students["carol"]["error"]
-    cells = students["bob"]["notebooks"]["a1"]["cells"]
-    assert "double(3,) gave 5, expected 6" in cells["test_double"]["feedback"]
-    assert "cell square stopped the worker" in cells["test_square"]["feedback"]
+    statuses = {s: {gid: c["status"] for gid, c in r["notebooks"]["a1"]["cells"].items()} for s, r in students.items()}
+    assert statuses["alice"] == statuses["erin"] == {"test_double": "passed", "test_square": "passed", "essay": "manual"}
+    assert statuses["bob"] == {"test_double": "failed", "test_square": "crashed", "essay": "manual"}
+    assert set(statuses["carol"].values()) == set(statuses["dave"].values()) == {"not_run"}
+    assert "double(3,) gave 5, expected 6" in students["bob"]["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
 
 
 def test_the_table_lists_every_student(tiny_class: Path) -> None:
@@ -92,13 +93,14 @@ def test_feedback_pages_never_show_test_code(tiny_class: Path) -> None:
 
 
 def test_feedback_pages_read_well() -> None:
+    from autograder.grading.results import CellResult, NotebookResult
     from autograder.staff import feedback
 
-    cell = {"score": 5 / 9, "max_score": 3.0, "feedback": "sigmoid (visible checks): 0.56 / 1 points"}
-    page = feedback.page("a1", "bob", "a1", {"score": 49.1181, "max_score": 58.0, "error": None,
-                                             "cells": {"test_sigmoid": cell}})
+    cells = {"test_sigmoid": CellResult("test_sigmoid", "partial", 5 / 9, 3.0),
+             "test_relu": CellResult("test_relu", "passed", 48.5626, 55.0)}
+    page = feedback.page("a1", "bob", "a1", NotebookResult(cells), {"test_sigmoid": "<b>", "test_relu": ""})
     assert "<h1>a1: feedback for bob</h1>" in page and "<b>49.12</b> out of 58<" in page
-    assert "test_sigmoid: 0.56 / 3</h2>" in page
+    assert "test_sigmoid: 0.56 / 3</h2><pre>&lt;b&gt;</pre>" in page
 
 
 def test_nbgrader_export_reports_the_scores(tiny_class: Path) -> None:

@@ -11,55 +11,55 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from dnn_checks.results import CheckResult, PropertyResult
+
 from autograder.grading import store
-from autograder.staff.class_report import diagnoses, exercises, flags, load_results, page, write
+from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
+from autograder.staff.class_report import diagnoses, exercises, flags, page, write
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--hide-scrollbars")
 TRACEBACK = 'File "<cell 2>", line 3, in <module>\n    hog.append(x)\n{error}'
+MANUAL = CellResult("essay", "manual", 0.0, 2.0)
 
 
-def check(function: str, *, passed: bool, diagnosis: str | None = None, message: str = "") -> dict:
-    prop = {"name": "matches the reference", "points": float(passed), "max_points": 1.0, "passed": passed,
-            "message": message, "diagnosis": diagnosis, "from_callee": False}
-    return {"function": function, "kind": "hidden", "points": float(passed), "max_points": 1.0, "properties": [prop]}
+def check(function: str, *, passed: bool, diagnosis: str | None = None, failure: str = "wrong") -> CheckResult:
+    prop = PropertyResult("matches the reference", float(passed), 1.0, passed, "", diagnosis,
+                          failure=None if passed else failure)
+    return CheckResult(function, "hidden", float(passed), 1.0, (prop,))
 
 
-def cell(score: float, feedback: str = "", checks: tuple = (), max_score: float = 2.0) -> dict:
-    return {"grade_id": "", "score": score, "max_score": max_score, "feedback": feedback, "checks": list(checks)}
+def cell(score: float, checks: tuple = (), notes: tuple = ()) -> CellResult:
+    return CellResult.from_checks("", score, 2.0, checks, notes)
 
 
-def result(cells: dict[str, dict], *, error: str | None = None, seconds: float = 1.0) -> dict:
-    score = sum(c["score"] for c in cells.values())
-    notebook = {"score": score, "max_score": 6.0, "error": error, "cells": cells}
-    return {"score": score, "max_score": 6.0, "error": error, "notebooks": {"nb": notebook}, "extra_notebooks": [],
-            "seconds": seconds}
+def result(cells: dict[str, CellResult], *, notes: tuple = (), seconds: float = 1.0) -> StudentResult:
+    return StudentResult({"nb": NotebookResult(cells, notes)}, seconds=seconds)
 
 
-def ungraded(why: str) -> dict[str, dict]:
-    return {"test_relu": cell(0, why), "test_tanh": cell(0, why), "essay": cell(0, "This answer is graded by hand.")}
+def ungraded(note: Note) -> StudentResult:
+    cells = {gid: CellResult(gid, "not_run", 0.0, 2.0) for gid in ("test_relu", "test_tanh", "essay")}
+    return result(cells, notes=(note,))
 
 
 CLASS = {
-    "ann": result({"test_relu": cell(2, "relu passed", [check("relu", passed=True)]),
-                   "test_tanh": cell(2, "tanh passed"), "essay": cell(0, "This answer is graded by hand.")}, seconds=3),
-    "bob": result({"test_relu": cell(1, "relu failed", [check("relu", passed=False, diagnosis="your relu is leaky")]),
-                   "test_tanh": cell(0, "Note: cell tanh raised an error: " + TRACEBACK.format(error="MemoryError:")
-                                     + "\ntanh failed",
-                                     [check("tanh", passed=False, diagnosis="your tanh is sigmoid")]),
-                   "essay": cell(0, "This answer is graded by hand.")}, seconds=5),
-    "cat": result({"test_relu": cell(1, "Note: cell relu stopped the worker: The cell did not finish: it ran for "
-                                        "more than 60 s and was stopped. (the cells before it were run again)",
-                                     [check("relu", passed=False, diagnosis="your relu is leaky")]),
-                   "test_tanh": cell(0, "Note: cell tanh raised an error: "
-                                        + TRACEBACK.format(error="NotImplementedError: not implemented yet"),
-                                     [check("tanh", passed=False, message="tanh: the result is a __main__.Forged, "
-                                                                          "not a numpy array, number, string")]),
-                   "essay": cell(0, "This answer is graded by hand.")}, seconds=61),
-    "dan": result(ungraded("Not submitted."), error="not submitted", seconds=0.1),
-    "eve": result(ungraded("Not graded: nb.ipynb: is not valid JSON"), error="nb.ipynb: is not valid JSON"),
+    "ann": result({"test_relu": cell(2, [check("relu", passed=True)]), "test_tanh": cell(2), "essay": MANUAL},
+                  seconds=3),
+    "bob": result({"test_relu": cell(1, [check("relu", passed=False, diagnosis="your relu is leaky")]),
+                   "test_tanh": cell(0, [check("tanh", passed=False, diagnosis="your tanh is sigmoid")],
+                                     [Note("cell_raised", "tanh", TRACEBACK.format(error="MemoryError:"))]),
+                   "essay": MANUAL}, seconds=5),
+    "cat": result({"test_relu": cell(1, [check("relu", passed=False, diagnosis="your relu is leaky")],
+                                     [Note("cell_timeout", "relu", "The cell did not finish: it ran for more than "
+                                                                   "60 s and was stopped.")]),
+                   "test_tanh": cell(0, [check("tanh", passed=False, failure="bad_value")],
+                                     [Note("cell_not_implemented", "tanh",
+                                           TRACEBACK.format(error="NotImplementedError: not implemented yet"))]),
+                   "essay": MANUAL}, seconds=61),
+    "dan": ungraded(Note("not_submitted")),
+    "eve": ungraded(Note("unreadable", None, "nb.ipynb: is not valid JSON")),
 }
 
 
@@ -69,9 +69,24 @@ def test_flags_say_what_to_look_at_and_ignore_unfinished_exercises() -> None:
     assert [(f.kind, f.detail) for f in flags(CLASS["cat"])] == [
         ("timeout", "test_relu: cell relu stopped the worker: The cell did not finish: it ran for more than 60 s "
                     "and was stopped."),
-        ("bad value", "test_tanh: tanh: the result is a __main__.Forged, not a numpy array, number, string")]
-    assert [f.kind for f in flags(CLASS["dan"])] == ["not submitted"]
-    assert [f.kind for f in flags(CLASS["eve"])] == ["unreadable"]
+        ("bad value", "test_tanh: tanh returned something that is not a number, an array or a container")]
+    assert [(f.kind, f.detail) for f in flags(CLASS["dan"])] == [("not submitted", "nb: not submitted")]
+    assert [(f.kind, f.detail) for f in flags(CLASS["eve"])] == [("unreadable", "nb: nb.ipynb: is not valid JSON")]
+
+
+@pytest.mark.parametrize(("failure", "flagged"), [
+    ("bad_value", ["bad value"]), ("timeout", ["timeout"]), ("crashed", ["crash"]), ("error", []), ("wrong", []),
+    ("missing", []), ("not_implemented", []), ("a kind added later", []),
+])
+def test_failed_properties_flag_only_what_is_worth_a_look(failure: str, flagged: list[str]) -> None:
+    graded = result({"test_relu": cell(0, [check("relu", passed=False, failure=failure)])})
+    assert [f.kind for f in flags(graded)] == flagged
+
+
+def test_a_test_cell_that_could_not_run_is_flagged() -> None:
+    graded = result({"test_relu": cell(0, (), [Note("test_failed", "test_relu", "Traceback\nKeyError: 'x'")])})
+    assert [(f.kind, f.detail) for f in flags(graded)] == [
+        ("grader failed", "test_relu: test cell test_relu could not run: KeyError: 'x'")]
 
 
 def test_pass_rates_count_only_graded_notebooks_and_autograded_cells() -> None:
@@ -108,7 +123,7 @@ def stored_class(root: Path) -> Path:
 
 
 def test_the_report_reads_what_the_grading_command_stored(tmp_path: Path) -> None:
-    assert load_results(stored_class(tmp_path), "a1") == CLASS
+    assert store.load_all(stored_class(tmp_path), "a1") == CLASS
     path = write(tmp_path, "a1")
     assert path == tmp_path / "reports" / "a1.html" and path.read_text() == page("a1", CLASS,
                                                                               feedback_base="../feedback")
@@ -140,21 +155,3 @@ def test_the_report_renders_with_its_plots_in_a_headless_browser(tmp_path: Path)
     image = Image.open(shot).convert("RGB")
     assert image.size == (1200, 2400)
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 50  # text, bars, badges: far from a blank page
-
-
-@pytest.mark.parametrize(("message", "flagged"), [
-    ("batchnorm_forward: the result should be a tuple, not a Forged", True),
-    ("relu: the result is a __main__.Forged, not a numpy array, number, string, list, tuple or dict", True),
-    ("relu should return a tuple, not a list", False),
-    ("the result should be a tuple, not a NoneType", False),
-])
-def test_only_objects_that_are_no_value_at_all_are_bad_values(message: str, flagged: bool) -> None:
-    graded = result({"test_relu": cell(0, "relu failed", [check("relu", passed=False, message=message)])})
-    assert [f.kind for f in flags(graded)] == (["bad value"] if flagged else [])
-
-
-def test_a_diagnosis_written_into_the_message_counts_too() -> None:
-    graded = result({"test_relu": cell(0, "relu failed", [check(
-        "relu", passed=False, message="got 1, expected 2\ndiagnosis: your relu is leaky")])})
-    assert [(d.function, d.message, d.students) for d in diagnoses({"fay": graded})] == [
-        ("relu", "your relu is leaky", ["fay"])]

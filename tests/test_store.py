@@ -10,6 +10,11 @@ import tiny_course as tc
 
 from autograder import course
 from autograder.grading import store
+from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
+
+
+def result(score: float) -> StudentResult:
+    return StudentResult({"a1": NotebookResult({"test_double": CellResult("test_double", "partial", score, 2.0)})})
 
 
 @pytest.fixture
@@ -21,8 +26,8 @@ def root(tmp_path: Path) -> Path:
 
 def test_saved_result_is_loaded_for_the_same_content_and_version(root: Path) -> None:
     content = store.content_hash(course.submission(root, "alice", "a1"))
-    store.save(root, "a1", "alice", {"score": 1.0}, version="v1", content=content)
-    assert store.load(root, "a1", "alice", version="v1", content=content) == {"score": 1.0}
+    store.save(root, "a1", "alice", result(1.0), version="v1", content=content)
+    assert store.load(root, "a1", "alice", version="v1", content=content) == result(1.0)
     assert store.load(root, "a1", "alice", version="v2", content=content) is None
     assert store.load(root, "a1", "alice", version="v1", content="other") is None
     assert store.load(root, "a1", "bob", version="v1", content=content) is None
@@ -47,7 +52,7 @@ def test_grader_version_follows_the_assignment_source(root: Path) -> None:
 
 def test_grader_version_covers_the_checks_code() -> None:
     files = {p.name for package in store.GRADING_PACKAGES for p in store._package_files(package)}
-    assert {"cells.py", "results.py", "student.py"} <= files
+    assert {"cells.py", "results.py", "student.py", "graded.py"} <= files
 
 
 def test_corrupt_or_half_written_files_are_ignored(root: Path) -> None:
@@ -57,13 +62,18 @@ def test_corrupt_or_half_written_files_are_ignored(root: Path) -> None:
     assert store.load(root, "a1", "alice", version="v1", content="c") is None
     (folder / "alice.json").write_text("[]")
     assert store.load(root, "a1", "alice", version="v1", content="c") is None
+    (folder / "alice.json").write_text('{"version": "v1", "content": "c", "result": {"score": 1.0}}')
+    assert store.load(root, "a1", "alice", version="v1", content="c") is None
+    assert store.load_all(root, "a1") == {}
 
 
 def test_atomic_write_leaves_no_temporary_file(root: Path) -> None:
-    store.save(root, "a1", "alice", {"score": 2.0}, version="v", content="c")
-    store.save(root, "a1", "alice", {"score": 3.0}, version="v", content="c")
+    store.save(root, "a1", "alice", result(1.0), version="v", content="c")
+    store.save(root, "a1", "alice", result(1.5), version="v", content="c")
     assert [p.name for p in store.results_dir(root, "a1").iterdir()] == ["alice.json"]
-    assert json.loads((store.results_dir(root, "a1") / "alice.json").read_text())["result"] == {"score": 3.0}
+    assert json.loads((store.results_dir(root, "a1") / "alice.json").read_text())["result"] == json.loads(
+        result(1.5).to_json())
+    assert store.load_all(root, "a1") == {"alice": result(1.5)}
 
 
 def test_written_files_are_readable_by_others(root: Path) -> None:
@@ -81,6 +91,8 @@ def test_a_grader_failure_is_reported_and_not_stored(root: Path) -> None:
         outcome = batch._finish(recorder, root, "a1", {"student": "alice", "failure": "the pool broke"},
                                 version="v", content="c")
         assert recorder.gradebook.find_assignment("a1").submissions == []
-    assert outcome.status == "failed" and "the pool broke" in outcome.result["error"]
-    assert outcome.result["score"] == 0.0 and outcome.result["max_score"] == 6.0
+    assert outcome.status == "failed" and outcome.result.score == 0.0 and outcome.result.max_score == 6.0
+    [notebook] = outcome.result.notebooks.values()
+    assert notebook.notes == (Note("grader_failed", None, "the pool broke"),)
+    assert {cell.status for cell in notebook.cells.values()} == {"not_run"}
     assert not store.results_dir(root, "a1").exists()

@@ -11,6 +11,7 @@ import tiny_course as tc
 from local_session import LocalSession
 
 from autograder.grading.cells import grade_submission
+from autograder.grading.results import CellResult, Note, StudentResult
 from autograder.grading.submission import SubmissionError, plan, read_source
 
 
@@ -24,15 +25,31 @@ def source(root: Path):
     return read_source(root / "source" / "a1" / "a1.ipynb")
 
 
-def grade(root: Path, path: Path) -> dict:
+def grade(root: Path, path: Path) -> StudentResult:
     sources = {"a1": read_source(root / "source" / "a1" / "a1.ipynb")}
     others = {"a2": {c.grade_id for c in read_source(root / "source" / "a2" / "a2.ipynb").cells}}
     files = {"helpers.py": (root / "source" / "a1" / "helpers.py").read_bytes()}
     return grade_submission(lambda: LocalSession(files), {"a1": path}, sources, others)
 
 
-def cell_scores(result: dict) -> dict[str, float]:
-    return {gid: c["score"] for gid, c in result["notebooks"]["a1"]["cells"].items()}
+def cells(result: StudentResult) -> dict[str, CellResult]:
+    return result.notebooks["a1"].cells
+
+
+def cell_scores(result: StudentResult) -> dict[str, float]:
+    return {gid: c.score for gid, c in cells(result).items()}
+
+
+def statuses(result: StudentResult) -> dict[str, str]:
+    return {gid: c.status for gid, c in cells(result).items()}
+
+
+def note_kinds(cell: CellResult) -> list[tuple[str, str | None]]:
+    return [(note.kind, note.cell) for note in cell.notes]
+
+
+def failures(cell: CellResult) -> list[str | None]:
+    return [p.failure for check in cell.checks for p in check.properties if not p.passed]
 
 
 def test_source_cells_have_roles_and_points(source) -> None:
@@ -60,14 +77,17 @@ def test_wrong_answers_lose_their_own_points(root: Path) -> None:
     nb = tc.student_version(tc.source_a1(), {"double": tc.WRONG["double"]})
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result) == {"test_double": 0.0, "test_square": 3.0, "essay": 0.0}
-    assert "double(3,) gave 5, expected 6" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    assert statuses(result) == {"test_double": "failed", "test_square": "passed", "essay": "manual"}
+    assert failures(cells(result)["test_double"]) == ["wrong"] and cells(result)["test_double"].notes == ()
 
 
 def test_invalid_json_names_the_file(root: Path, source) -> None:
     path = tc.submit(root, "s", "a1", '{"cells": [')
     with pytest.raises(SubmissionError, match=r"a1\.ipynb: is not valid JSON"):
         plan(path, source)
-    assert grade(root, path)["error"].startswith(str(path))
+    notes = grade(root, path).notebooks["a1"].notes
+    assert [n.kind for n in notes] == ["unreadable"] and notes[0].detail.startswith(str(path))
+    assert set(statuses(grade(root, path)).values()) == {"not_run"}
 
 
 def test_json_that_is_not_a_notebook(root: Path, source) -> None:
@@ -78,8 +98,8 @@ def test_json_that_is_not_a_notebook(root: Path, source) -> None:
 def test_nbformat_3_is_upgraded(root: Path, source) -> None:
     path = tc.submit(root, "s", "a1", nbformat.writes(nbformat.convert(tc.source_a1(), 3)))
     first = plan(path, source)[0]
-    assert any("nbformat 3" in note for note in first.notes)
-    assert grade(root, path)["score"] == 5.0
+    assert any(note.kind == "repaired" and "nbformat 3" in note.detail for note in first.notes)
+    assert grade(root, path).score == 5.0
 
 
 def test_unsupported_nbformat_is_rejected(root: Path, source) -> None:
@@ -94,7 +114,7 @@ def test_deleted_test_and_locked_cells_are_put_back(root: Path) -> None:
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in ("setup", "test_double")]
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result) == {"test_double": 2.0, "test_square": 3.0, "essay": 0.0}
-    assert "'test_double' was deleted" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    assert note_kinds(cells(result)["test_double"]) == [("repaired", "setup"), ("repaired", "test_double")]
 
 
 def test_deleted_solution_cell_costs_its_points_and_says_so(root: Path) -> None:
@@ -102,8 +122,9 @@ def test_deleted_solution_cell_costs_its_points_and_says_so(root: Path) -> None:
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "double"]
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result) == {"test_double": 0.0, "test_square": 3.0, "essay": 0.0}
-    feedback = result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
-    assert "answer cell 'double' was deleted" in feedback and "`double` is not defined" in feedback
+    assert statuses(result)["test_double"] == "not_run"
+    assert note_kinds(cells(result)["test_double"]) == [("missing", "double")]
+    assert failures(cells(result)["test_double"]) == ["missing"]
 
 
 def test_duplicated_cells_keep_the_last_copy(root: Path) -> None:
@@ -114,7 +135,7 @@ def test_duplicated_cells_keep_the_last_copy(root: Path) -> None:
     nb.cells.insert(index + 1, copy)
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result)["test_double"] == 2.0
-    assert "'double' appears more than once" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    assert note_kinds(cells(result)["test_double"]) == [("repaired", "double")]
 
 
 def test_stripped_nbgrader_metadata_is_matched_by_position(root: Path) -> None:
@@ -123,15 +144,14 @@ def test_stripped_nbgrader_metadata_is_matched_by_position(root: Path) -> None:
         cell.metadata = {}
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result) == {"test_double": 0.0, "test_square": 3.0, "essay": 0.0}
-    assert "matched to the assignment's cells by position" in \
-        result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    assert any(n.kind == "repaired" and "by position" in n.detail for n in cells(result)["test_double"].notes)
 
 
 def test_missing_metadata_keys_are_filled_in(root: Path) -> None:
     data = json.loads(nbformat.writes(tc.source_a1()))
     for cell in data["cells"]:
         del cell["metadata"]
-    assert grade(root, tc.submit(root, "s", "a1", json.dumps(data)))["score"] == 5.0
+    assert grade(root, tc.submit(root, "s", "a1", json.dumps(data))).score == 5.0
 
 
 def test_stripped_metadata_that_does_not_line_up_is_rejected(root: Path, source) -> None:
@@ -147,43 +167,53 @@ def test_renamed_function_is_a_missing_function(root: Path) -> None:
     nb = tc.student_version(tc.source_a1(), {"square": tc.SOLUTIONS["square"].replace("def square", "def sqr")})
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result) == {"test_double": 2.0, "test_square": 0.0, "essay": 0.0}
-    assert "`square` is not defined" in result["notebooks"]["a1"]["cells"]["test_square"]["feedback"]
+    assert statuses(result)["test_square"] == "failed" and failures(cells(result)["test_square"]) == ["missing"]
 
 
 def test_notebook_of_another_assignment_is_named(root: Path) -> None:
     path = tc.submit(root, "s", "a1", tc.source_a2())
     result = grade(root, path)
-    assert result["score"] == 0.0
-    assert "is not a notebook of this assignment (its cells belong to assignment 'a2')" in result["error"]
+    assert result.score == 0.0
+    [note] = result.notebooks["a1"].notes
+    assert note.kind == "wrong_assignment" and "(its cells belong to assignment 'a2')" in note.detail
 
 
 def test_student_cell_errors_reach_the_next_test_feedback(root: Path) -> None:
     nb = tc.student_version(tc.source_a1(), {"double": "def double(x):\n    return x * SCALE\n1 / 0\n"})
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result)["test_double"] == 2.0
-    assert "cell double raised an error: ZeroDivisionError" in \
-        result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    [note] = cells(result)["test_double"].notes
+    assert (note.kind, note.cell, note.detail) == ("cell_raised", "double", "ZeroDivisionError: division by zero")
+
+
+def test_a_cell_that_raises_before_its_function_is_an_error_and_a_stub_is_unfinished(root: Path) -> None:
+    nb = tc.student_version(tc.source_a1(), {"double": "1 / 0\n" + tc.SOLUTIONS["double"],
+                                             "square": "raise NotImplementedError('not implemented yet')"})
+    result = grade(root, tc.submit(root, "s", "a1", nb))
+    assert statuses(result) == {"test_double": "error", "test_square": "failed", "essay": "manual"}
+    assert note_kinds(cells(result)["test_square"]) == [("cell_not_implemented", "square")]
 
 
 def test_a_crash_costs_only_what_depends_on_it(root: Path) -> None:
     nb = tc.student_version(tc.source_a1(), {"square": "import os\nos._exit(1)\ndef square(x):\n    return x * x\n"})
     result = grade(root, tc.submit(root, "s", "a1", nb))
     assert cell_scores(result) == {"test_double": 2.0, "test_square": 0.0, "essay": 0.0}
-    assert "cell square stopped the worker" in result["notebooks"]["a1"]["cells"]["test_square"]["feedback"]
+    assert statuses(result)["test_square"] == "crashed"
+    assert note_kinds(cells(result)["test_square"]) == [("cell_crashed", "square")]
 
 
 def test_missing_notebook_is_not_submitted(root: Path) -> None:
     sources = {"a1": read_source(root / "source" / "a1" / "a1.ipynb")}
     result = grade_submission(lambda: LocalSession({}), {"other": root}, sources, {})
-    assert (result["score"], result["max_score"], result["error"]) == (0.0, 6.0, "not submitted")
-    assert result["extra_notebooks"] == ["other"]
+    assert (result.score, result.max_score, result.notebooks["a1"].notes) == (0.0, 6.0, (Note("not_submitted"),))
+    assert result.extra_notebooks == ("other",) and not result.submitted
+    assert set(statuses(result).values()) == {"not_run"}
 
 
 def test_student_names_cannot_shadow_builtins_in_test_cells(root: Path) -> None:
     forged = tc.SOLUTIONS["double"] + "def __builtins__():\n    pass\ndef print(*args):\n    pass\n"
     result = grade(root, tc.submit(root, "s", "a1", tc.student_version(tc.source_a1(), {"double": forged})))
-    assert cell_scores(result)["test_double"] == 2.0
-    assert "double passed" in result["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+    assert cell_scores(result)["test_double"] == 2.0 and statuses(result)["test_double"] == "passed"
 
 
 def test_cell_score_adds_the_points_as_the_test_cell_does() -> None:

@@ -1,7 +1,8 @@
 """A tiny nbgrader course for the grader's tests: two assignments, a helper module, one manual cell.
 
 Its test cells record CheckResults by hand (no registry needed), calling the student's
-functions through ``dnn_checks.student.Student``, so they run against sandbox proxies too.
+functions through ``dnn_checks.student.Student``, so they run against sandbox proxies too; a
+failed property says why, as the registry's do (``PropertyResult.failure``).
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 CHECK = '''from dnn_checks.results import CheckResult, PropertyResult, record
 from dnn_checks.student import Student, StudentFailure
+failure = "wrong"
 try:
     got = Student(globals()).call({name!r}, *{args!r})
     ok, message = got == {expected!r}, f"{name}{args} gave {{got!r}}, expected {expected!r}"
 except StudentFailure as exc:
     ok, message = False, str(exc)
+    failure = {{"MissingFunction": "missing", "StudentError": "error", "StudentTimeout": "timeout",
+               "StudentCrash": "crashed", "BadValue": "bad_value"}}[type(exc).__name__]
 print({name!r}, "passed" if ok else "failed: " + message)
 ### BEGIN HIDDEN TESTS
 earned = {points} * ok
-record(CheckResult({name!r}, "hidden", earned, {points}, (PropertyResult("value", earned, {points}, ok, message),)))
+record(CheckResult({name!r}, "hidden", earned, {points},
+                   (PropertyResult("value", earned, {points}, ok, message, failure=None if ok else failure),)))
 ### END HIDDEN TESTS
 '''
 #: The solutions of assignment a1; a wrong version of each is in WRONG.

@@ -9,6 +9,7 @@ for each result as it comes, record it in the gradebook, write the feedback, the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,6 +22,7 @@ from autograder import course
 from autograder.course import CourseError
 from autograder.grading import contract_json, gradebook, parallel, store
 from autograder.grading.cells import assignment_inputs, ungraded_result
+from autograder.grading.results import Note, StudentResult
 from autograder.staff import feedback
 
 
@@ -30,7 +32,7 @@ class Outcome(NamedTuple):
 
     student: str
     status: str
-    result: dict[str, Any]
+    result: StudentResult
     seconds: float
 
 
@@ -106,23 +108,18 @@ def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dic
     """Record a fresh result in the gradebook and the feedback, then store it (stored last: see module doc)."""
     student = item["student"]
     if "failure" in item:
-        return Outcome(student, "failed", _failed(root, assignment, item["failure"]), 0.0)
-    result = {**item["result"], "seconds": item["seconds"]}
+        note = Note("grader_failed", None, item["failure"])
+        return Outcome(student, "failed", ungraded_result(assignment_inputs(root, assignment).sources, note), 0.0)
+    result = dataclasses.replace(StudentResult.from_json(item["result"]), seconds=item["seconds"])
     _record(recorder, root, assignment, student, result)
     store.save(root, assignment, student, result, version=version, content=content)
     return Outcome(student, "graded", result, item["seconds"])
 
 
-def _record(recorder: gradebook.Recorder, root: Path, assignment: str, student: str, result: dict[str, Any]) -> None:
+def _record(recorder: gradebook.Recorder, root: Path, assignment: str, student: str, result: StudentResult) -> None:
     submitted = course.submission(root, student, assignment)
     recorder.record(assignment, student, submitted.timestamp, result, assignment_inputs(root, assignment).sources)
     feedback.write(root, assignment, student, result)
-
-
-def _failed(root: Path, assignment: str, why: str) -> dict[str, Any]:
-    """A zero result for every cell, saying that the grader failed (and that a rerun grades it)."""
-    message = f"the grader failed on this submission ({why}); run the command again to grade it"
-    return ungraded_result(assignment_inputs(root, assignment).sources, message)
 
 
 def _progress(results: Iterator[dict[str, Any]], total: int, console: Console | None) -> Iterator[dict[str, Any]]:
@@ -141,15 +138,15 @@ def summary(batch: Batch) -> Table:
     for column in ("student", "score", "max", "status", "seconds", "note"):
         table.add_column(column, justify="right" if column in ("score", "max", "seconds") else "left")
     for o in batch.outcomes:
-        table.add_row(o.student, f"{o.result['score']:g}", f"{o.result['max_score']:g}", o.status,
+        table.add_row(o.student, f"{o.result.score:g}", f"{o.result.max_score:g}", o.status,
                       f"{o.seconds:.1f}" if o.status == "graded" else "", _note(o.result))
     counts = {status: sum(o.status == status for o in batch.outcomes) for status in ("graded", "unchanged", "failed")}
     table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
     return table
 
 
-def _note(result: dict[str, Any]) -> str:
+def _note(result: StudentResult) -> str:
     """Why a submission could not be graded as a whole, and the extra notebooks it holds (ignored)."""
-    extra = result.get("extra_notebooks") or []
+    extra = result.extra_notebooks
     ignored = f"ignored: {', '.join(n + '.ipynb' for n in extra)}" if extra else ""
-    return "; ".join(filter(None, [result["error"], ignored]))
+    return "; ".join(filter(None, [feedback.error(result), ignored]))

@@ -33,7 +33,9 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 
 from autograder.course import nbgrader_config
+from autograder.grading.results import NotebookResult, StudentResult
 from autograder.grading.submission import SourceNotebook
+from autograder.staff import feedback
 
 #: What ``nbgrader generate_assignment`` runs before it saves a notebook's cells.
 SAVE_CELLS = (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums, SaveCells)
@@ -92,19 +94,20 @@ class Recorder:
         self.gradebook.close()
 
     def record(self, assignment: str, student: str, timestamp: datetime.datetime | None,
-               result: Mapping[str, Any], sources: Mapping[str, SourceNotebook]) -> None:
-        """Record one student's result (as ``grading.grade_submission`` returns it) and its late penalty."""
-        if all(nb["error"] == "not submitted" for nb in result["notebooks"].values()):
+               result: StudentResult, sources: Mapping[str, SourceNotebook]) -> None:
+        """Record one student's result and its late penalty (nothing when no notebook was submitted)."""
+        if not result.submitted:
             return
+        texts = feedback.texts(result)
         gb = self.gradebook
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)  # nbgrader's own add_submission raises these
             gb.update_or_create_student(student)
             submission = gb.update_or_create_submission(assignment, student, timestamp=timestamp)
-            for name, notebook in result["notebooks"].items():
-                _record_notebook(gb, assignment, student, name, notebook, sources[name])
+            for name, notebook in result.notebooks.items():
+                _record_notebook(gb, assignment, student, name, notebook, texts[name], sources[name])
             gb.db.commit()
-            for name in result["notebooks"]:
+            for name in result.notebooks:
                 self._late_penalty(submission, gb.find_submission_notebook(name, assignment, student))
             gb.db.commit()
 
@@ -118,17 +121,18 @@ class Recorder:
                 notebook.late_submission_penalty = self.late._check_late_penalty(notebook, penalty)
 
 
-def _record_notebook(gb: Gradebook, assignment: str, student: str, name: str,
-                     notebook: Mapping[str, Any], source: SourceNotebook) -> None:
-    """Auto scores of the test cells (None for manual ones) and the comments of the solution cells."""
+def _record_notebook(gb: Gradebook, assignment: str, student: str, name: str, notebook: NotebookResult,
+                     texts: Mapping[str, str], source: SourceNotebook) -> None:
+    """Auto scores of the test cells (None for manual ones) and the comments of the solution cells
+    (the feedback ``texts`` of their test cells)."""
     submitted = gb.find_submission_notebook(name, assignment, student)
     grades, comments = {g.name: g for g in submitted.grades}, {c.name: c for c in submitted.comments}
     for cell in source.graded():
         grade = grades[cell.grade_id]
-        grade.auto_score = notebook["cells"][cell.grade_id]["score"] if cell.role == "test" else None
+        grade.auto_score = notebook.cells[cell.grade_id].score if cell.role == "test" else None
         grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
     for solution, tests in _tests_of_solutions(source).items():
-        comments[solution].auto_comment = "\n\n".join(notebook["cells"][t]["feedback"] for t in tests) or None
+        comments[solution].auto_comment = "\n\n".join(texts[t] for t in tests) or None
 
 
 def _tests_of_solutions(source: SourceNotebook) -> dict[str, list[str]]:

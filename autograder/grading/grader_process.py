@@ -47,4 +47,4 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
             result = grade_student(_factory, task["root"], task["assignment"], task["student"])
         except Exception as exc:  # noqa: BLE001 - the batch goes on; this submission is reported, not stored
             return {"student": task["student"], "failure": f"{type(exc).__name__}: {exc}"}
-        return {"student": task["student"], "result": result, "seconds": time.perf_counter() - began}
+        return {"student": task["student"], "result": result.to_json(), "seconds": time.perf_counter() - began}

@@ -1,9 +1,9 @@
 """Resumability: one result file per graded submission, written atomically.
 
 ``<course>/.autograder/results/<assignment>/<student>.json`` holds the submission's content
-hash, the grader version and the result. A submission whose content and grader version
-both match its file is not graded again; anything else (no file, a half-written or
-corrupt one, a changed notebook, changed checks) is graded. The version is a hash of the
+hash, the grader version and the result (``StudentResult.as_dict``). A submission whose
+content and grader version both match its file is not graded again; anything else (no file,
+a half-written or corrupt one, a changed notebook, changed checks) is graded. The version is a hash of the
 code that decides grades (``autograder``, ``dnn_checks``, ``reference``) and of the
 assignment's source and helper files, so editing a check regrades everyone.
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course import Submission
+from autograder.grading.results import StudentResult
 
 #: The packages whose code decides a grade.
 GRADING_PACKAGES = ("autograder", "dnn_checks", "reference")
@@ -59,20 +60,41 @@ def _digest(parts: Iterable[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def load(root: Path, assignment: str, student: str, *, version: str, content: str) -> dict[str, Any] | None:
+def load(root: Path, assignment: str, student: str, *, version: str, content: str) -> StudentResult | None:
     """The stored result if it was made by ``version`` from ``content``, else None."""
+    stored = _read(results_dir(root, assignment) / f"{student}.json")
+    if stored is None or (stored.get("version"), stored.get("content")) != (version, content):
+        return None
+    return _result(stored)
+
+
+def load_all(root: Path, assignment: str) -> dict[str, StudentResult]:
+    """The stored result of every graded student of ``assignment``, by student, whatever made it
+    (a half-written or unreadable file is left out: the next grading run replaces it)."""
+    found = {path.stem: _result(_read(path)) for path in sorted(results_dir(root, assignment).glob("*.json"))}
+    return {student: result for student, result in found.items() if result is not None}
+
+
+def _read(path: Path) -> dict[str, Any] | None:
     try:
-        stored = json.loads((results_dir(root, assignment) / f"{student}.json").read_text())
+        stored = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(stored, dict) or (stored.get("version"), stored.get("content")) != (version, content):
+    return stored if isinstance(stored, dict) else None
+
+
+def _result(stored: dict[str, Any] | None) -> StudentResult | None:
+    if stored is None:
         return None
-    return stored.get("result")
+    try:
+        return StudentResult.from_dict(stored["result"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
-def save(root: Path, assignment: str, student: str, result: dict[str, Any], *, version: str, content: str) -> None:
+def save(root: Path, assignment: str, student: str, result: StudentResult, *, version: str, content: str) -> None:
     """Write the student's result file (atomically)."""
-    data = json.dumps({"version": version, "content": content, "result": result}, indent=1)
+    data = json.dumps({"version": version, "content": content, "result": result.as_dict()}, indent=1)
     write_atomic(results_dir(root, assignment) / f"{student}.json", data)
 
 

@@ -4,8 +4,9 @@ The source notebook is the authority: cells are matched by nbgrader ``grade_id``
 cells and every test cell are taken from the source, never from the student's copy; only
 solution cells and the student's own unmarked cells come from the submission. What the
 student's copy got wrong (deleted or duplicated cells, stripped metadata, an old nbformat)
-is repaired where nbgrader would repair it and said in a note; what cannot be repaired (not
-JSON, the wrong assignment) raises :class:`SubmissionError` with the file and the reason.
+is repaired where nbgrader would repair it and said in a :class:`~autograder.grading.results.Note`;
+what cannot be repaired (not JSON, the wrong assignment) raises :class:`SubmissionError` with the
+file and the reason.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any, NamedTuple
 import nbformat
 from nbformat import NotebookNode
 
+from autograder.grading.results import Note, NoteKind
+
 #: Cells with this tag only plot or train: the grader does not run them.
 SKIP_TAG = "skip-grading"
 #: Largest notebook file read (outputs included).
@@ -25,7 +28,12 @@ MAX_NOTEBOOK_BYTES = 64 << 20
 
 
 class SubmissionError(Exception):
-    """The notebook cannot be graded as a whole; ``str(self)`` names the file and the reason."""
+    """The notebook cannot be graded as a whole; ``str(self)`` names the file and the reason, ``kind``
+    is ``"unreadable"`` or ``"wrong_assignment"``."""
+
+    def __init__(self, message: str, *, kind: NoteKind = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class SourceCell(NamedTuple):
@@ -58,13 +66,13 @@ class SourceNotebook(NamedTuple):
 class Step(NamedTuple):
     """One cell to run: ``where`` is ``"worker"`` (student side) or ``"trusted"`` (a test cell).
 
-    ``label`` names the cell in feedback; ``notes`` say what was repaired about it.
+    ``label`` names the cell in feedback; ``notes`` say what was repaired about it, or that it is missing.
     """
 
     where: str
     label: str
     source: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 def read_source(path: Path) -> SourceNotebook:
@@ -84,7 +92,7 @@ def _source_cell(cell: NotebookNode) -> SourceCell:
     return SourceCell(meta["grade_id"], role, cell.cell_type, cell.source, points, _skipped(cell))
 
 
-def read_submitted(path: Path) -> tuple[NotebookNode, list[str]]:
+def read_submitted(path: Path) -> tuple[NotebookNode, list[Note]]:
     """The submitted notebook as nbformat 4, and notes on what had to be upgraded or filled in."""
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
@@ -100,11 +108,11 @@ def read_submitted(path: Path) -> tuple[NotebookNode, list[str]]:
         raise SubmissionError(f"{path}: is JSON but not a Jupyter notebook (it has no cells)")
     notes = _fill_in(data)
     if data.get("nbformat") == 3:
-        notes.append("the notebook was in nbformat 3 and was upgraded to nbformat 4")
+        notes.append(Note("repaired", None, "the notebook was in nbformat 3 and was upgraded to nbformat 4"))
     return _as_v4(path, data), notes
 
 
-def _fill_in(data: dict[str, Any]) -> list[str]:
+def _fill_in(data: dict[str, Any]) -> list[Note]:
     """Put back the keys nbformat 4 requires of every cell (metadata, outputs) where they were stripped."""
     if data.get("nbformat") != 4:
         return []
@@ -118,7 +126,7 @@ def _fill_in(data: dict[str, Any]) -> list[str]:
         if cell.get("cell_type") == "code":
             cell.setdefault("outputs", [])
             cell.setdefault("execution_count", None)
-    return [f"{stripped} cells had their metadata stripped"] if stripped else []
+    return [Note("repaired", None, f"{stripped} cells had their metadata stripped")] if stripped else []
 
 
 def _as_v4(path: Path, data: dict[str, Any]) -> NotebookNode:
@@ -150,7 +158,7 @@ def plan(path: Path, source: SourceNotebook, *, others: Mapping[str, set[str]] |
 
 
 def _matched_cells(path: Path, nb: NotebookNode, source: SourceNotebook,
-                   others: Mapping[str, set[str]]) -> tuple[list[tuple[str | None, NotebookNode]], list[str]]:
+                   others: Mapping[str, set[str]]) -> tuple[list[tuple[str | None, NotebookNode]], list[Note]]:
     """``(grade_id or None, cell)`` for every student cell, after duplicates and stripped ids are resolved."""
     known = {c.grade_id for c in source.cells}
     cells, notes = _deduplicated(nb.cells)
@@ -158,23 +166,24 @@ def _matched_cells(path: Path, nb: NotebookNode, source: SourceNotebook,
     if ids & known:
         return [(gid if gid in known else None, cell) for gid, cell in cells], notes
     if ids:
-        raise SubmissionError(f"{path}: is not a notebook of this assignment ({_guess(ids, others)})")
-    return _by_position(path, nb.cells, source), [*notes, "the nbgrader metadata of the cells was stripped: "
-                                                  "they were matched to the assignment's cells by position"]
+        raise SubmissionError(f"{path}: is not a notebook of this assignment ({_guess(ids, others)})",
+                              kind="wrong_assignment")
+    return _by_position(path, nb.cells, source), [*notes, Note("repaired", None, (
+        "the nbgrader metadata of the cells was stripped: they were matched to the assignment's cells by position"))]
 
 
-def _deduplicated(cells: list[NotebookNode]) -> tuple[list[tuple[str | None, NotebookNode]], list[str]]:
+def _deduplicated(cells: list[NotebookNode]) -> tuple[list[tuple[str | None, NotebookNode]], list[Note]]:
     """As nbgrader's DeduplicateIds: the last copy of a grade id keeps it, earlier copies become ordinary cells."""
     last = {_grade_id(cell): i for i, cell in enumerate(cells) if _grade_id(cell)}
     out, notes = [], set()
     for i, cell in enumerate(cells):
         gid = _grade_id(cell)
         if gid and last[gid] != i:
-            notes.add(f"cell {gid!r} appears more than once: its last copy was graded, "
-                      "earlier copies ran as ordinary cells")
+            notes.add(Note("repaired", gid, f"cell {gid!r} appears more than once: its last copy was graded, "
+                                            "earlier copies ran as ordinary cells"))
             gid = None
         out.append((gid, cell))
-    return out, sorted(notes)
+    return out, sorted(notes, key=lambda note: note.cell or "")
 
 
 def _guess(ids: set[str], others: Mapping[str, set[str]]) -> str:
@@ -228,12 +237,13 @@ def _restored(src: SourceCell) -> list[Step]:
     """A tracked cell the student deleted: tests and locked cells come back from the source, answers do not."""
     if src.role == "test":
         note = f"test cell {src.grade_id!r} was deleted from the notebook; it was put back from the assignment"
-        return [Step("trusted", src.grade_id, src.source, (note,))]
+        return [Step("trusted", src.grade_id, src.source, (Note("repaired", src.grade_id, note),))]
     if src.role == "locked" and src.cell_type == "code" and not src.skip:
         note = f"cell {src.grade_id!r} was deleted from the notebook; it was put back from the assignment"
-        return [Step("worker", src.grade_id, src.source, (note,))]
+        return [Step("worker", src.grade_id, src.source, (Note("repaired", src.grade_id, note),))]
     if src.role in ("solution", "manual"):
-        return [Step("worker", src.grade_id, "", (f"answer cell {src.grade_id!r} was deleted from the notebook",))]
+        note = f"answer cell {src.grade_id!r} was deleted from the notebook"
+        return [Step("worker", src.grade_id, "", (Note("missing", src.grade_id, note),))]
     return []
 
 

@@ -1,8 +1,8 @@
 """``autograder report``: one self-contained HTML page on an assignment's grades, for the course staff.
 
-It reads the results the grading command stored (``autograder.grading.store``: one file per student,
-with every cell's check results) and shows: the distribution of total scores, each
-exercise's pass rate (full marks among the notebooks that could be graded), the most frequent
+It reads the typed results the grading command stored (``autograder.grading.store``: one file
+per student, with every cell's status, notes and check results) and shows: the distribution of
+total scores, each exercise's pass rate (full marks among the notebooks that could be graded), the most frequent
 mistakes the hidden checks diagnosed, the grading time of each submission, and the
 submissions to look at (not submitted, unreadable, timed out, crashed, raised an error,
 returned an object that is no value at all). Plots are inline SVG (matplotlib); the page loads
@@ -12,30 +12,35 @@ nothing from the network.
 from __future__ import annotations
 
 import io
-import json
 import os
-import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from dnn_checks.results import PropertyResult
 
 from autograder.grading import store
+from autograder.grading.results import CellResult, Note, StudentResult
+from autograder.staff.feedback import notebook_error
 
-#: What a flag's text looks like in the feedback (a regular expression), and the flag it raises (first match wins).
-#: A "bad value" is an object that is no number, array or container at all (a forged one), not a mere wrong type.
-SIGNS = (
-    (r"ran for more than", "timeout"),
-    (r"stopped the worker", "crash"),
-    (r"the grader failed", "grader failed"),
-    (r"not a numpy array, number|tuple, not an? (?!(?:list|tuple|dict|float|int|str|bool|NoneType|ndarray)\b)\w",
-     "bad value"),
-    (r"raised an error", "error"),
-)
-#: Errors a released stub raises: an unfinished exercise, not something to look at.
-UNFINISHED = "NotImplementedError"
+if TYPE_CHECKING:
+    from autograder.mistakes import Mistake
+
+#: The flag a notebook's note raises.
+NOTEBOOK_FLAGS = {"not_submitted": "not submitted", "unreadable": "unreadable", "wrong_assignment": "unreadable",
+                  "grader_failed": "grader failed"}
+#: The flag a cell's note raises (a cell that raised NotImplementedError is an unfinished exercise: no flag).
+NOTE_FLAGS = {"cell_timeout": "timeout", "cell_crashed": "crash", "cell_raised": "error", "test_failed": "grader failed"}
+#: The flag a failed property raises, and what happened: a call ran out of time, took the worker down,
+#: or returned an object that is no value at all (a forged one), not a number, an array or a container.
+FAILURE_FLAGS = {"timeout": ("timeout", "ran for longer than its time limit"),
+                 "crashed": ("crash", "took the worker down"),
+                 "bad_value": ("bad value", "returned something that is not a number, an array or a container")}
+#: Longest detail of a flag.
+DETAIL_CHARS = 200
 COLORS = {"bar": "#3b6ea8", "full": "#2a9d6f", "part": "#e0a030", "none": "#c8553d", "grid": "#dddddd"}
 STYLE = Path(__file__).parent / "templates" / "report.css"
 
@@ -58,60 +63,46 @@ class Row(NamedTuple):
     notebooks: list[str]
 
 
-def load_results(root: Path, assignment: str) -> dict[str, dict[str, Any]]:
-    """The stored result of every graded student of ``assignment``, by student."""
-    results = {}
-    for path in sorted(store.results_dir(root, assignment).glob("*.json")):
-        try:
-            results[path.stem] = json.loads(path.read_text())["result"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # a half-written file: the next grading run replaces it
-    return results
-
-
-def flags(result: Mapping[str, Any]) -> list[Flag]:
-    """Why a submission needs a look: notebook errors, then each cell note of a timeout, crash or error."""
+def flags(result: StudentResult) -> list[Flag]:
+    """Why a submission needs a look: notebooks not graded, then each cell's timeouts, crashes and errors."""
     found = []
-    for name, notebook in result["notebooks"].items():
-        if notebook.get("error"):
-            kind = "not submitted" if notebook["error"] == "not submitted" else "unreadable"
-            kind = "grader failed" if "the grader failed" in notebook["error"] else kind
-            found.append(Flag(kind, f"{name}: {notebook['error']}"))
+    for name, notebook in result.notebooks.items():
+        if notebook.notes:
+            found.append(Flag(NOTEBOOK_FLAGS.get(notebook.notes[0].kind, "unreadable"),
+                              f"{name}: {notebook_error(notebook)}"))
             continue
-        found += [flag for gid, cell in notebook["cells"].items() for flag in _cell_flags(gid, cell)]
-    return _unique(found)
-
-
-def _cell_flags(grade_id: str, cell: Mapping[str, Any]) -> list[Flag]:
-    """At most one flag of each kind per cell: the notes on earlier cells, then the failed checks' messages."""
-    notes = [part for part in cell["feedback"].split("Note: ") if part.strip()]
-    messages = [p["message"] for check in cell.get("checks", ()) for p in check["properties"] if not p["passed"]]
-    found: dict[str, Flag] = {}
-    for text in [*notes, *messages]:
-        sign, kind = next(((sign, kind) for sign, kind in SIGNS if re.search(sign, text)), (None, None))
-        if kind and kind not in found and not (kind == "error" and UNFINISHED in text):
-            found[kind] = Flag(kind, f"{grade_id}: {_gist(text, sign)}")
-    return list(found.values())
-
-
-def _gist(text: str, sign: str) -> str:
-    """The line that says what happened: "cell X raised <the exception line>", else the line with ``sign``."""
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    line = next(line for line in lines if re.search(sign, line))
-    if sign == "raised an error":
-        exception = [x for x in lines if x.split(":")[0].split(".")[-1].endswith(("Error", "Exception", "Exit"))]
-        line = f"{line.split(' raised an error')[0]} raised {exception[-1].rstrip(':') if exception else 'an error'}"
-    line = line.split(" (the cells before it")[0]
-    return line if len(line) <= 200 else line[:197] + "..."
-
-
-def _unique(found: Iterable[Flag]) -> list[Flag]:
-    """Flags without repeats of the same kind and detail, in order."""
+        found += [flag for gid, cell in notebook.cells.items() for flag in _cell_flags(gid, cell)]
     return list(dict.fromkeys(found))
 
 
-def rows(results: Mapping[str, Mapping[str, Any]]) -> list[Row]:
-    return [Row(student, r["score"], r["max_score"], float(r.get("seconds", 0.0)), flags(r), list(r["notebooks"]))
+def _cell_flags(grade_id: str, cell: CellResult) -> list[Flag]:
+    """At most one flag of each kind per cell: the notes on the cells before it, then the failed checks."""
+    found: dict[str, Flag] = {}
+    for note in cell.notes:
+        if note.kind in NOTE_FLAGS:
+            found.setdefault(NOTE_FLAGS[note.kind], Flag(NOTE_FLAGS[note.kind], f"{grade_id}: {_gist(note)}"))
+    for check in cell.checks:
+        for prop in check.properties:
+            if not prop.passed and prop.failure in FAILURE_FLAGS:
+                kind, what = FAILURE_FLAGS[prop.failure]
+                found.setdefault(kind, Flag(kind, f"{grade_id}: {check.function} {what}"))
+    return list(found.values())
+
+
+def _gist(note: Note) -> str:
+    """A note in a line: "cell X raised <the exception line>", "cell X stopped the worker: <why>"."""
+    lines = [line.strip() for line in note.detail.splitlines() if line.strip()] or [""]
+    if note.kind == "cell_raised":
+        line = f"cell {note.cell} raised {lines[-1].rstrip(':')}"
+    elif note.kind == "test_failed":
+        line = f"test cell {note.cell} could not run: {lines[-1]}"
+    else:
+        line = f"cell {note.cell} stopped the worker: {lines[0]}"
+    return line if len(line) <= DETAIL_CHARS else line[:DETAIL_CHARS - 3] + "..."
+
+
+def rows(results: Mapping[str, StudentResult]) -> list[Row]:
+    return [Row(student, r.score, r.max_score, r.seconds, flags(r), list(r.notebooks))
             for student, r in sorted(results.items())]
 
 
@@ -126,17 +117,16 @@ class Exercise(NamedTuple):
     mean: float
 
 
-def exercises(results: Mapping[str, Mapping[str, Any]]) -> list[Exercise]:
+def exercises(results: Mapping[str, StudentResult]) -> list[Exercise]:
     """Every autograded cell, in notebook order, with its pass rate over the gradable notebooks."""
-    cells: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    cells: dict[tuple[str, str], list[CellResult]] = {}
     for result in results.values():
-        for name, notebook in result["notebooks"].items():
-            for gid, cell in notebook["cells"].items():
-                if not notebook.get("error") and "graded by hand" not in cell["feedback"]:
+        for name, notebook in result.notebooks.items():
+            for gid, cell in notebook.cells.items():
+                if not notebook.notes and cell.status != "manual":
                     cells.setdefault((name, gid), []).append(cell)
-    return [Exercise(name, gid, graded[0]["max_score"], len(graded),
-                     sum(c["score"] >= c["max_score"] for c in graded),
-                     statistics.fmean(c["score"] for c in graded)) for (name, gid), graded in cells.items()]
+    return [Exercise(name, gid, graded[0].max_score, len(graded), sum(c.score >= c.max_score for c in graded),
+                     statistics.fmean(c.score for c in graded)) for (name, gid), graded in cells.items()]
 
 
 class Diagnosis(NamedTuple):
@@ -145,31 +135,24 @@ class Diagnosis(NamedTuple):
     students: list[str]
 
 
-def diagnosis_of(prop: Mapping[str, Any]) -> str | None:
-    """A property's diagnosis: its own field, or the message's ``diagnosis:`` line (where a check put it there)."""
-    if prop.get("diagnosis"):
-        return prop["diagnosis"]
-    found = re.search(r"^\s*diagnosis: (.+)$", prop.get("message", ""), re.M)
-    return found.group(1).strip() if found else None
+def _diagnosed(result: StudentResult) -> Iterable[tuple[str, PropertyResult]]:
+    """``(function, property)`` of every property of the student's checks that carries a diagnosis."""
+    return [(check.function, prop) for notebook in result.notebooks.values() for cell in notebook.cells.values()
+            for check in cell.checks for prop in check.properties if prop.diagnosis]
 
 
-def student_diagnoses(result: Mapping[str, Any], function: str | None = None) -> list[str]:
-    """The diagnoses in one student's check results (of ``function`` only, if given), in order."""
-    return [diagnosis_of(prop) for notebook in result.get("notebooks", {}).values()
-            for cell in notebook["cells"].values() for check in cell.get("checks", ())
-            if function in (None, check["function"]) for prop in check["properties"] if diagnosis_of(prop)]
+def names(result: StudentResult, mistake: Mistake) -> bool:
+    """Whether the hidden checks' diagnosis of ``mistake.function`` in ``result`` names ``mistake``."""
+    return any(function == mistake.function and mistake.message in (prop.diagnosis or "")
+               for function, prop in _diagnosed(result))
 
 
-def diagnoses(results: Mapping[str, Mapping[str, Any]]) -> list[Diagnosis]:
+def diagnoses(results: Mapping[str, StudentResult]) -> list[Diagnosis]:
     """The mistakes the hidden checks named, most frequent first, each counted once per student."""
     seen: dict[tuple[str, str], set[str]] = {}
     for student, result in results.items():
-        for notebook in result["notebooks"].values():
-            for cell in notebook["cells"].values():
-                for check in cell.get("checks", ()):
-                    for prop in check["properties"]:
-                        if diagnosis_of(prop):
-                            seen.setdefault((check["function"], diagnosis_of(prop)), set()).add(student)
+        for function, prop in _diagnosed(result):
+            seen.setdefault((function, prop.diagnosis or ""), set()).add(student)
     found = [Diagnosis(function, message, sorted(who)) for (function, message), who in seen.items()]
     return sorted(found, key=lambda d: (-len(d.students), d.function, d.message))
 
@@ -246,7 +229,7 @@ def time_plot(table: list[Row]) -> str:
 
 # --- the page ------------------------------------------------------------------------------
 
-def page(assignment: str, results: Mapping[str, Mapping[str, Any]], *, feedback_base: str = "") -> str:
+def page(assignment: str, results: Mapping[str, StudentResult], *, feedback_base: str = "") -> str:
     """The whole report as one HTML document."""
     table = rows(results)
     if not table:
@@ -358,5 +341,5 @@ def write(root: Path, assignment: str, path: Path | None = None) -> Path:
     path = path or root / "reports" / f"{assignment}.html"
     feedback = root / "feedback"
     base = Path(os.path.relpath(feedback.resolve(), path.parent.resolve())).as_posix()
-    store.write_atomic(path, page(assignment, load_results(root, assignment), feedback_base=base))
+    store.write_atomic(path, page(assignment, store.load_all(root, assignment), feedback_base=base))
     return path

@@ -24,6 +24,7 @@ from dnn_checks.graded import ASSIGNMENTS
 from autograder.build.helpers_module import ROOT
 from autograder.course import CourseError
 from autograder.grading.batch import grade_assignment
+from autograder.grading.results import StudentResult
 from autograder.mistakes import CATALOG
 from autograder.staff import class_report, classgen, exports
 from autograder.staff.release import release, summary
@@ -85,8 +86,8 @@ def run_assignment(root: Path, assignment: str, *, size: int, first: bool, insec
                              json_path=root / "grades" / f"{assignment}.json")
     results = {o.student: o.result for o in batch.outcomes}
     flagged = sum(bool(class_report.flags(r)) for r in results.values())
-    top = max((r["max_score"] for r in results.values()), default=0.0)
-    mean = sum(r["score"] for r in results.values()) / max(len(results), 1)
+    top = max((r.max_score for r in results.values()), default=0.0)
+    mean = sum(r.score for r in results.values()) / max(len(results), 1)
     say(f"  grade    {clock.lap('grade'):5.0f} s  {len(results)} students, mean {mean:.1f} / {top:g}, "
         f"{flagged} to look at -> feedback/, grades/{assignment}.json, gradebook.db")
     named, injected = diagnosed(students, results)
@@ -99,11 +100,10 @@ def run_assignment(root: Path, assignment: str, *, size: int, first: bool, insec
     return Step(assignment, not made.problems, len(results), mean, top, flagged, clock.laps)
 
 
-def diagnosed(students: list[classgen.Student], results: dict[str, dict]) -> tuple[int, int]:
+def diagnosed(students: list[classgen.Student], results: dict[str, StudentResult]) -> tuple[int, int]:
     """How many of the catalogued mistakes put in the class the grader's diagnosis named, and how many there were."""
     injected = [(s.name, CATALOG_BY_ID[m]) for s in students if s.kind == "mistakes" for m in s.what.split(", ")]
-    named = [(student, m) for student, m in injected if any(
-        m.message in diagnosis for diagnosis in class_report.student_diagnoses(results.get(student, {}), m.function))]
+    named = [(student, m) for student, m in injected if student in results and class_report.names(results[student], m)]
     return len(named), len(injected)
 
 

@@ -1,8 +1,13 @@
-"""Per-student HTML feedback, where ``nbgrader generate_feedback`` puts it:
-``feedback/<student>/<assignment>/<notebook>.html``.
+"""The feedback a student reads, rendered from the typed results (``autograder.grading.results``).
 
-It shows the scores and, per graded cell, the messages of the checks; never the test code
-(hidden or visible) nor the reference.
+A cell's feedback is its notes (what went wrong in the cells before it), then the console
+report of each check (``dnn_checks.render``, the very text the test cell prints), then why the
+test cell could not run, if it could not; a cell that was not graded says why. It is capped at
+:data:`CELL_BYTES` per cell and :data:`SUBMISSION_BYTES` per submission (UTF-8), cut with a
+visible "… truncated" line. The grading command's JSON, Gradescope's results, the gradebook's
+comments and the HTML pages (``feedback/<student>/<assignment>/<notebook>.html``, where
+``nbgrader generate_feedback`` puts them) all show this text: scores and check messages, never
+the test code (hidden or visible) nor the reference.
 """
 
 from __future__ import annotations
@@ -10,44 +15,136 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
-from typing import Any
 
+from dnn_checks.render import render
+
+from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
 from autograder.grading.store import write_atomic
 
+#: Longest feedback of one cell, and of one submission (its cells together), in bytes of UTF-8.
+CELL_BYTES = 8 << 10
+SUBMISSION_BYTES = 64 << 10
+RAISED = "cell {cell} raised an error: {detail}"
+STOPPED = "cell {cell} stopped the worker: {detail} (the cells before it were run again in a new worker, without it)"
+#: What a note says, by kind (``{cell}``: the cell's label; ``{detail}``: the note's specifics); a note of
+#: another kind (repaired, missing, unreadable, wrong_assignment) says its detail, written where it was found.
+NOTES = {
+    "cell_raised": RAISED,
+    "cell_not_implemented": RAISED,
+    "cell_crashed": STOPPED,
+    "cell_timeout": STOPPED,
+    "test_failed": "This cell could not be graded: {detail}",
+    "not_submitted": "not submitted",
+    "grader_failed": "the grader failed on this submission ({detail}); run the command again to grade it",
+}
+MANUAL = "This answer is graded by hand."
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 .cell{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}
 .full{border-left:6px solid #2a7}.part{border-left:6px solid #e90}.none{border-left:6px solid #c33}
 pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem;border-radius:4px}.error{color:#c33}"""
 
 
-def write(root: Path, assignment: str, student: str, result: Mapping[str, Any]) -> list[Path]:
+def note_text(note: Note) -> str:
+    """One note in a line or a few (a traceback)."""
+    return NOTES.get(note.kind, "{detail}").format(cell=note.cell, detail=note.detail)
+
+
+def notebook_error(notebook: NotebookResult) -> str | None:
+    """Why the notebook could not be graded as a whole (None when it was)."""
+    return "; ".join(note_text(note) for note in notebook.notes) or None
+
+
+def error(result: StudentResult) -> str | None:
+    """Why the submission could not be graded as a whole: its notebooks' errors (named when several)."""
+    named = len(result.notebooks) > 1
+    errors = [f"{name}: {why}" if named else why
+              for name, notebook in result.notebooks.items() if (why := notebook_error(notebook))]
+    return "; ".join(errors) or None
+
+
+def cell_text(cell: CellResult, notebook: NotebookResult) -> str:
+    """A cell's whole feedback (uncapped: :func:`texts` caps it)."""
+    if notebook.notes:
+        return " ".join(_not_graded(note) for note in notebook.notes)
+    if cell.status == "manual":
+        return MANUAL
+    notes = [f"Note: {note_text(note)}" for note in cell.notes if note.kind != "test_failed"]
+    failed = [note_text(note) for note in cell.notes if note.kind == "test_failed"]
+    return "\n".join(part for part in [*notes, "\n\n".join(render(check) for check in cell.checks), *failed] if part)
+
+
+def _not_graded(note: Note) -> str:
+    if note.kind == "not_submitted":
+        return "Not submitted."
+    return note_text(note) if note.kind == "grader_failed" else f"Not graded: {note_text(note)}"
+
+
+def texts(result: StudentResult) -> dict[str, dict[str, str]]:
+    """``{notebook: {grade_id: feedback}}``, each cell's at most CELL_BYTES, all together at most SUBMISSION_BYTES.
+
+    When the cells together are too long, every cell keeps the same share (the longest ones are
+    cut), so that no cell loses its feedback to the cells before it.
+    """
+    full = {name: {gid: cell_text(cell, notebook) for gid, cell in notebook.cells.items()}
+            for name, notebook in result.notebooks.items()}
+    share = _fair_share([min(_size(text), CELL_BYTES) for cells in full.values() for text in cells.values()],
+                        SUBMISSION_BYTES)
+    return {name: {gid: _capped(text, share) for gid, text in cells.items()} for name, cells in full.items()}
+
+
+def _fair_share(sizes: list[int], total: int) -> int:
+    """The largest ``share`` with ``sum(min(size, share)) <= total``."""
+    left = total
+    for i, size in enumerate(sorted(sizes)):
+        share = left // (len(sizes) - i)
+        if size > share:
+            return share
+        left -= size
+    return total
+
+
+def _capped(text: str, share: int) -> str:
+    """``text`` within ``min(CELL_BYTES, share)`` bytes, its end replaced by a line saying it was cut."""
+    limit = min(CELL_BYTES, share)
+    if _size(text) <= limit:
+        return text
+    why = "8 KB per cell" if limit == CELL_BYTES else "64 KB per submission"
+    marker = f"\n… truncated (the feedback is limited to {why})"
+    return text.encode()[:max(limit - _size(marker), 0)].decode(errors="ignore") + marker
+
+
+def _size(text: str) -> int:
+    return len(text.encode())
+
+
+def write(root: Path, assignment: str, student: str, result: StudentResult) -> list[Path]:
     """Write one HTML page per notebook of the result; return their paths."""
     folder = root / "feedback" / student / assignment
     paths = []
-    for name, notebook in result["notebooks"].items():
+    for name, cells in texts(result).items():
         path = folder / f"{name}.html"
-        write_atomic(path, page(assignment, student, name, notebook))
+        write_atomic(path, page(assignment, student, name, result.notebooks[name], cells))
         paths.append(path)
     return paths
 
 
-def page(assignment: str, student: str, name: str, notebook: Mapping[str, Any]) -> str:
-    """The feedback page of one notebook."""
+def page(assignment: str, student: str, name: str, notebook: NotebookResult, feedback: Mapping[str, str]) -> str:
+    """The feedback page of one notebook; ``feedback`` is each cell's text (:func:`texts`)."""
     where = assignment if name == assignment else f"{assignment} / {name}"
     title = f"{escape(where)}: feedback for {escape(student)}"
-    error = f'<p class="error">{escape(notebook["error"])}</p>' if notebook["error"] else ""
-    cells = "\n".join(_cell(gid, cell) for gid, cell in notebook["cells"].items())
+    why = notebook_error(notebook)
+    error_line = f'<p class="error">{escape(why)}</p>' if why else ""
+    cells = "\n".join(_cell(cell, feedback[gid]) for gid, cell in notebook.cells.items())
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
             f"<style>{STYLE}</style></head>\n<body><h1>{title}</h1>\n"
-            f"<p>Score: <b>{_points(notebook['score'])}</b> out of {_points(notebook['max_score'])}</p>{error}\n"
+            f"<p>Score: <b>{_points(notebook.score)}</b> out of {_points(notebook.max_score)}</p>{error_line}\n"
             f"{cells}\n</body></html>\n")
 
 
-def _cell(grade_id: str, cell: Mapping[str, Any]) -> str:
-    score, max_score = cell["score"], cell["max_score"]
-    kind = "full" if score >= max_score > 0 else "part" if score > 0 else "none"
-    return (f'<div class="cell {kind}"><h2>{escape(grade_id)}: {_points(score)} / {_points(max_score)}</h2>'
-            f"<pre>{escape(cell['feedback'])}</pre></div>")
+def _cell(cell: CellResult, text: str) -> str:
+    kind = {"passed": "full", "partial": "part"}.get(cell.status, "none")
+    return (f'<div class="cell {kind}"><h2>{escape(cell.grade_id)}: {_points(cell.score)} / '
+            f"{_points(cell.max_score)}</h2><pre>{escape(text)}</pre></div>")
 
 
 def _points(value: float) -> str:

@@ -9,7 +9,8 @@ run ``nbgrader generate_assignment`` with the course's config; then look for pro
   metadata, points, the text of the cells students do not write);
 - grading: in a scratch copy of the course (the real gradebook is never touched), the source
   notebooks, handed in as a student's, must earn every autograded point, and the released
-  ones must earn zero, each test cell saying "not implemented", with no other error or crash.
+  ones must earn zero, each test cell failing as "not implemented" (its result's notes and checks say
+  so), with no other error or crash.
 
 Each :class:`Problem` names the file, the cell (grade id or cell id) and the line.
 """
@@ -35,7 +36,10 @@ from rich.console import Console
 
 from autograder import course
 from autograder.build.helpers_module import render
+from autograder.course import CourseError
 from autograder.grading.batch import grade_assignment
+from autograder.grading.results import CellResult, NotebookResult, StudentResult
+from autograder.staff import feedback
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS\n", re.S)
@@ -47,14 +51,15 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "run_hidden_checks"
 STAFF_PACKAGES = {"reference", "autograder"}
 #: The nbgrader metadata that must be the same in the source and the release.
 CELL_KEYS = ("grade_id", "grade", "solution", "locked", "task", "points")
-#: A released exercise's stub says this (nbgrader_config.py's ClearSolutions.code_stub).
-NOT_IMPLEMENTED = "not implemented"
+#: Notes on a released cell that no unfinished exercise explains: it raised something else than the stub's
+#: NotImplementedError, took the worker down, ran out of time, or the test cell could not run.
+FOREIGN_FAILURES = {"cell_raised", "cell_crashed", "cell_timeout", "test_failed"}
 #: The students under which the scratch course hands in the source and the release.
 AS_SOURCE, AS_RELEASE = "source-notebooks", "released-notebooks"
 
 
-class ReleaseError(Exception):
-    """The release could not be made at all (no course, no assignment, nbgrader failed)."""
+class ReleaseError(CourseError):
+    """The release could not be made at all: nbgrader failed."""
 
 
 class Problem(NamedTuple):
@@ -241,11 +246,11 @@ def _autograded(nb: NotebookNode) -> set[str]:
             if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
 
 
-def _autograded_scores(result: dict[str, Any], autograded: dict[str, set[str]]) -> tuple[float, float]:
+def _autograded_scores(result: StudentResult, autograded: dict[str, set[str]]) -> tuple[float, float]:
     """The score and maximum of the autograded cells only (cells graded by hand earn nothing here)."""
-    cells = [cell for name, nb in result["notebooks"].items() for gid, cell in nb["cells"].items()
+    cells = [cell for name, nb in result.notebooks.items() for gid, cell in nb.cells.items()
              if gid in autograded[name]]
-    return sum(c["score"] for c in cells), sum(c["max_score"] for c in cells)
+    return sum(c.score for c in cells), sum(c.max_score for c in cells)
 
 
 def scratch_course(root: Path, assignment: str, scratch: Path) -> Path:
@@ -262,51 +267,53 @@ def scratch_course(root: Path, assignment: str, scratch: Path) -> Path:
     return scratch
 
 
-def _source_problems(assignment: str, result: dict[str, Any], autograded: dict[str, set[str]]) -> list[Problem]:
+def _source_problems(assignment: str, result: StudentResult, autograded: dict[str, set[str]]) -> list[Problem]:
     """Every autograded cell of the source that lost points, with the first lines of its feedback."""
     problems = []
-    for name, notebook in result["notebooks"].items():
+    for name, notebook in result.notebooks.items():
         where = f"source/{assignment}/{name}.ipynb"
-        if notebook["error"]:
-            problems.append(Problem(where, f"could not be graded: {notebook['error']}"))
-        problems += [Problem(f"{where} cell {gid}", f"the source earns {cell['score']:g} of {cell['max_score']:g}:\n"
-                             + _excerpt(cell["feedback"]))
-                     for gid, cell in notebook["cells"].items()
-                     if gid in autograded[name] and cell["score"] < cell["max_score"]]
+        problems += _ungraded(where, notebook)
+        problems += [Problem(f"{where} cell {gid}", f"the source earns {cell.score:g} of {cell.max_score:g}:\n"
+                             + _excerpt(feedback.cell_text(cell, notebook)))
+                     for gid, cell in notebook.cells.items()
+                     if gid in autograded[name] and cell.score < cell.max_score and not notebook.notes]
     return problems
 
 
-def _release_problems(assignment: str, result: dict[str, Any]) -> list[Problem]:
-    """Released cells that earn points, crash, raise something else than the stub's error, or do not say why."""
+def _release_problems(assignment: str, result: StudentResult) -> list[Problem]:
+    """Released cells that earn points, crash, raise something else than the stub's error, or are not
+    failed as not implemented."""
     problems = []
-    for name, notebook in result["notebooks"].items():
+    for name, notebook in result.notebooks.items():
         where = f"release/{assignment}/{name}.ipynb"
-        if notebook["error"]:
-            problems.append(Problem(where, f"could not be graded: {notebook['error']}"))
-        for gid, cell in notebook["cells"].items():
-            problems += [Problem(f"{where} cell {gid}", what) for what in _release_cell(cell)]
+        problems += _ungraded(where, notebook)
+        problems += [Problem(f"{where} cell {gid}", what) for gid, cell in notebook.cells.items()
+                     if not notebook.notes for what in _release_cell(cell, notebook)]
     return problems
 
 
-def _release_cell(cell: dict[str, Any]) -> list[str]:
+def _ungraded(where: str, notebook: NotebookResult) -> list[Problem]:
+    why = feedback.notebook_error(notebook)
+    return [Problem(where, f"could not be graded: {why}")] if why else []
+
+
+def _release_cell(cell: CellResult, notebook: NotebookResult) -> list[str]:
     """What is wrong with one graded cell of the release (nothing for a cell graded by hand)."""
-    feedback = cell["feedback"]
-    if "graded by hand" in feedback:
+    if cell.status == "manual":
         return []
-    found = ([f"the release earns {cell['score']:g} of {cell['max_score']:g}: a solution was left in"]
-             if cell["score"] else [])
-    found += [f"a cell before it failed otherwise than 'not implemented':\n{_excerpt(note, 4)}"
-              for note in re.split(r"(?m)^Note: ", feedback) if _foreign_failure(note)]
-    if NOT_IMPLEMENTED not in feedback.lower():
-        found.append(f"its feedback does not say 'not implemented':\n{_excerpt(feedback)}")
+    found = [f"the release earns {cell.score:g} of {cell.max_score:g}: a solution was left in"] if cell.score else []
+    found += [f"a cell before it failed otherwise than 'not implemented':\n{_excerpt(feedback.note_text(note), 4)}"
+              for note in cell.notes if note.kind in FOREIGN_FAILURES]
+    if not _unfinished(cell):
+        found.append(f"it does not fail as 'not implemented':\n{_excerpt(feedback.cell_text(cell, notebook))}")
     return found
 
 
-def _foreign_failure(note: str) -> bool:
-    """A feedback note of a cell that crashed the worker or raised something else than the stub's error."""
-    if "stopped the worker" in note or "This cell could not be graded" in note:
-        return True
-    return "raised an error" in note and "NotImplementedError" not in note
+def _unfinished(cell: CellResult) -> bool:
+    """Whether the cell fails as a released exercise does: a student cell raised NotImplementedError,
+    or a check failed because a function is not implemented yet."""
+    return (any(note.kind == "cell_not_implemented" for note in cell.notes)
+            or any(prop.failure == "not_implemented" for check in cell.checks for prop in check.properties))
 
 
 def _excerpt(text: str, lines: int = 12) -> str:

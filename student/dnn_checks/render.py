@@ -59,8 +59,8 @@ def _wanting(needs: Needs, function: str) -> str:
 
 def _callee_hint(result: CheckResult) -> str:
     """For a visible check of a function that calls others: where else the mistake may be."""
-    callees = graded(result.function).calls
-    if result.kind != "visible" or not callees:
+    callees = graded(result.function).calls if result.kind == "visible" else ()
+    if not callees:
         return ""
     return f"\n(it calls {callees[0]}: when that function's check fails too, fix that one first)"
 
