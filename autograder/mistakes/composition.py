@@ -1,7 +1,8 @@
 """Wrong versions of concatenating two branches and weighting one, forward and backward.
 
 The wrong forwards return the reference's cache, so that a correct backward still works
-after them; the wrong backwards read the reference's cache (``ConcatCache``, ``ScaleCache``).
+after them; the wrong backwards read the reference's cache (``ConcatCache``, a pair of row
+counts that unpacks like a tuple; ``ScaleCache``).
 """
 
 import numpy as np
@@ -45,19 +46,22 @@ def stacks_on_new_axis(A1: Array, A2: Array) -> tuple[Array, ConcatCache]:
 @mistake("concat_backward", message="your dA1 and dA2 are swapped: dA1 is the first n1 rows of dA, "
                                     "since A1's rows come first in A")
 def swapped_gradients(dA: Array, cache: ConcatCache) -> Pair:
-    return dA[cache.rows1:], dA[:cache.rows1]
+    n1, _ = cache
+    return dA[n1:], dA[:n1]
 
 
 @mistake("concat_backward", message="you split dA after A2's number of rows: dA1 is the first n1 rows of dA, "
                                     "as many as A1 has")
 def split_at_second_size(dA: Array, cache: ConcatCache) -> Pair:
-    return dA[:cache.rows2], dA[cache.rows2:]
+    _, n2 = cache
+    return dA[:n2], dA[n2:]
 
 
 @mistake("concat_backward", message="you split dA's columns (the examples): split its rows, the features, "
                                     "dA1 = dA[:n1] and dA2 = dA[n1:]")
 def splits_columns(dA: Array, cache: ConcatCache) -> Pair:
-    return dA[:, :cache.rows1], dA[:, cache.rows1:]
+    n1, _ = cache
+    return dA[:, :n1], dA[:, n1:]
 
 
 @mistake("concat_backward", message="you send the whole dA to both branches: each branch gets only the rows of "
@@ -69,7 +73,8 @@ def whole_gradient_to_both(dA: Array, cache: ConcatCache) -> Pair:
 @mistake("concat_backward", message="you halve the gradient between the branches: each branch gets its rows of dA "
                                     "unchanged (concatenation copies, it does not average)")
 def halved_gradients(dA: Array, cache: ConcatCache) -> Pair:
-    return dA[:cache.rows1] / 2, dA[cache.rows1:] / 2
+    n1, _ = cache
+    return dA[:n1] / 2, dA[n1:] / 2
 
 
 @mistake("scale_forward", message="you add alpha to A: weighting a branch multiplies it, A_scaled = alpha * A")
