@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from dnn_checks.graded import taught_in
 from dnn_checks.registry import VISIBLE
-from dnn_checks.results import NOT_IMPLEMENTED
 from dnn_checks.student import Student
 
 import reference
@@ -78,6 +77,14 @@ def test_the_alternatives_earn_full_marks_through_a_worker() -> None:
                 assert points == max_points, (name, kind, failures)
 
 
+def _unimplemented(A1, A2):
+    raise NotImplementedError
+
+
+def _joins_columns(A1, A2):
+    return np.concatenate([A1, A2], axis=1), (A1.shape[0], A2.shape[0])
+
+
 #: Functions a check must never pay: a constant, zeros of the right shape, echoes of an input, random noise.
 TRIVIAL = {
     "constant": lambda *args: (np.ones((2, 2)), None),
@@ -96,14 +103,18 @@ def test_a_trivial_function_earns_nothing(function: str, trivial: str) -> None:
         assert points == 0, kind
 
 
-def test_a_backward_over_an_unimplemented_forward_needs_that_forward() -> None:
-    def concat_forward(A1, A2):
-        raise NotImplementedError
+@pytest.mark.parametrize("forward", [_unimplemented, _joins_columns], ids=["not implemented", "raises"])
+def test_a_backward_over_a_failing_forward_is_judged_with_the_documented_cache(forward) -> None:
+    """The notebook's layout (n1, n2): a forward's failure costs its own points, not the backward's."""
+    namespace = {**_reference_namespace(), "concat_forward": forward,
+                 "concat_backward": lambda dA, cache: (dA[:cache[0]], dA[cache[0]:])}
+    assert all(points == max_points for _, points, max_points, _ in _grade("concat_backward", namespace))
 
-    namespace = {**_reference_namespace(), "concat_forward": concat_forward}
-    result = VISIBLE.run("concat_backward", Student(namespace))
-    assert result.points == 0
-    assert {(p.needs.function, p.needs.why) for p in result.properties} == {("concat_forward", NOT_IMPLEMENTED)}
+
+def test_a_backward_that_needs_its_own_failing_forward_fails() -> None:
+    namespace = {**_reference_namespace(), "concat_forward": _unimplemented,
+                 "concat_backward": lambda dA, cache: (dA[:cache["n1"]], dA[cache["n1"]:])}
+    assert all(points == 0 for _, points, _, _ in _grade("concat_backward", namespace))
 
 
 def test_a_wrong_forward_keeping_its_cache_costs_only_the_forwards_points() -> None:

@@ -1,7 +1,7 @@
 """Hidden checks of composing networks against the reference, on inputs the visible checks do not draw:
 single rows and examples, wider branches, tiny, large and integer weights; gradient checks against
 the reference forward. The student's own cache goes from the student's forward to the student's
-backward; a backward's failure names the known mistakes from the reference's cache (the recorded
+backward (the documented layout when that forward fails); a backward's failure names the known mistakes from the reference's cache (the recorded
 call alone, holding the student's cache, cannot show them to the diagnosis).
 """
 
@@ -13,6 +13,7 @@ import numpy as np
 from dnn_checks.checks.composition import (
     backward_property,
     branches,
+    cache_of,
     forward_property,
     weighted,
     with_upstream,
@@ -58,9 +59,7 @@ def gradient_check(layer: str, given: st.SearchStrategy, inputs: tuple[str, ...]
                      max_examples=3)
     def _(student: RecordingStudent, **example: Any) -> None:
         dA = example.pop("dA")
-        _, cache = check_tuple(student.call(f"{layer}_forward", *example.values(), opaque=(1,)), 2,
-                               where=f"the result of {layer}_forward")
-        got = student.call(f"{layer}_backward", dA, cache)
+        got = student.call(f"{layer}_backward", dA, cache_of(student, layer, example))
         gradients = check_tuple(got, len(inputs), where=f"the result of {layer}_backward") if len(inputs) > 1 else (got,)
         fixed = {name: value for name, value in example.items() if name not in inputs}
         result = gradcheck(lambda **x: forward(**x, **fixed)[0], {name: example[name] for name in inputs},

@@ -1,9 +1,10 @@
 """Visible checks of composing networks: concatenating two branches and weighting one (from the maths alone).
 
 The caches are the student's own (the contract fixes no layout): a forward is called with
-``opaque=(1,)`` and its cache goes back, untouched, to the student's backward. Each property
-states the law of its function against what the check computes from its own inputs; the
-shapes are part of that law.
+``opaque=(1,)`` and its cache goes back, untouched, to the student's backward. When the student's
+forward fails, the backward gets the layout the notebook describes instead, so that it is judged
+on its own. Each property states the law of its function against what the check computes from
+its own inputs; the shapes are part of that law.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from dnn_checks import expected, strategies
 from dnn_checks.compare import Failed, check_close, check_tuple
 from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import EXPECTED, RecordingStudent
+from dnn_checks.student import StudentCrash, StudentFailure, StudentTimeout
 
 Array = np.ndarray
 #: What a backward's failure becomes (the hidden checks name the known mistake): (failure, forward inputs, dA, output).
 Naming = Callable[[Failed, dict[str, Any], Array, Any], Failed]
+#: The cache layouts the notebook describes, from the forward's inputs: ``(n1, n2)``, ``alpha``.
+DOCUMENTED = {"concat": lambda A1, A2: (A1.shape[0], A2.shape[0]), "scale": lambda A, alpha: alpha}
 #: The names of each function's outputs in messages (the forwards' caches are not compared).
 OUTPUTS = {"concat_forward": ("A",), "scale_forward": ("A_scaled",), "concat_backward": ("dA1", "dA2"),
            "scale_backward": ("dA_prev",)}
@@ -72,6 +76,19 @@ def check_outputs(function: str, answer: Array | tuple[Array, ...], got: Any) ->
         check_close(expected_output, output, where=name)
 
 
+def cache_of(student: RecordingStudent, layer: str, inputs: dict[str, Any]) -> Any:
+    """The cache of the student's ``<layer>_forward`` on ``inputs`` (opaque), or the documented one when
+    that forward fails (raises, is missing, returns no (output, cache) pair): its failure costs its own points."""
+    try:
+        _, cache = check_tuple(student.call(f"{layer}_forward", *inputs.values(), opaque=(1,)), 2,
+                               where=f"the result of {layer}_forward")
+    except (StudentTimeout, StudentCrash):
+        raise
+    except (StudentFailure, Failed):
+        return DOCUMENTED[layer](*inputs.values())
+    return cache
+
+
 def _source(function: str, law: Callable[..., Any] | None,
             given: st.SearchStrategy | None) -> dict[str, Any]:
     """The property's inputs: ``given`` (judged by ``law``), or the stored cases when ``law`` is None."""
@@ -101,9 +118,7 @@ def backward_property(registry: Registry, layer: str, name: str, law: Callable[.
         answer = None if law else inputs.pop(EXPECTED)
         dA = inputs.pop("dA")
         answer = law(*inputs.values(), dA) if law else answer
-        _, cache = check_tuple(student.call(f"{layer}_forward", *inputs.values(), opaque=(1,)), 2,
-                               where=f"the result of {layer}_forward")
-        got = student.call(function, dA, cache)
+        got = student.call(function, dA, cache_of(student, layer, inputs))
         try:
             check_outputs(function, answer, got)
         except Failed as failure:
