@@ -1,16 +1,19 @@
 """Hidden checks of composing networks against the reference, on inputs the visible checks do not draw:
 single rows and examples, wider branches, tiny, large and integer weights; gradient checks against
 the reference forward. The student's own cache goes from the student's forward to the student's
-backward (the documented layout when that forward fails); a backward's failure names the known mistakes from the reference's cache (the recorded
-call alone, holding the student's cache, cannot show them to the diagnosis).
+backward (the documented layout when that forward fails); a backward's failure names the known
+mistakes from the reference's cache (the recorded call, holding the student's cache, cannot show
+them to the diagnosis).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from dnn_checks.checks.composition import (
+    Naming,
     backward_property,
     branches,
     cache_of,
@@ -37,7 +40,7 @@ WEIGHTED_BACKWARD = with_upstream(WEIGHTED, lambda d: d["A"].shape)
 GRADCHECK_WEIGHTED = with_upstream(weighted(st.sampled_from([2, -3, 0.25, 1e-3, 0.0])), lambda d: d["A"].shape)
 
 
-def _naming(layer: str) -> Any:
+def _naming(layer: str) -> Naming:
     """The backward's failure with the catalogued mistakes that give its output from the reference's cache."""
     def naming(failure: Failed, inputs: dict[str, Any], dA: Array, got: Any) -> Failed:
         _, cache = getattr(reference, f"{layer}_forward")(*inputs.values())
@@ -45,7 +48,7 @@ def _naming(layer: str) -> Any:
     return naming
 
 
-def _reference_backward(layer: str) -> Any:
+def _reference_backward(layer: str) -> Callable[..., Any]:
     """law(*forward inputs, dA): the reference's backward from the reference forward's cache."""
     forward, backward = getattr(reference, f"{layer}_forward"), getattr(reference, f"{layer}_backward")
     return lambda *args: backward(args[-1], forward(*args[:-1])[1])
@@ -60,7 +63,8 @@ def gradient_check(layer: str, given: st.SearchStrategy, inputs: tuple[str, ...]
     def _(student: RecordingStudent, **example: Any) -> None:
         dA = example.pop("dA")
         got = student.call(f"{layer}_backward", dA, cache_of(student, layer, example))
-        gradients = check_tuple(got, len(inputs), where=f"the result of {layer}_backward") if len(inputs) > 1 else (got,)
+        gradients = (got,) if len(inputs) == 1 else check_tuple(got, len(inputs),
+                                                                where=f"the result of {layer}_backward")
         fixed = {name: value for name, value in example.items() if name not in inputs}
         result = gradcheck(lambda **x: forward(**x, **fixed)[0], {name: example[name] for name in inputs},
                            {f"d{name}": gradient for name, gradient in zip(inputs, gradients)}, dA)

@@ -115,9 +115,8 @@ def backward_property(registry: Registry, layer: str, name: str, law: Callable[.
 
     @registry.property(function, name, weight=weight, **_source(function, law, given))
     def _(student: RecordingStudent, **inputs: Any) -> None:
-        answer = None if law else inputs.pop(EXPECTED)
-        dA = inputs.pop("dA")
-        answer = law(*inputs.values(), dA) if law else answer
+        stored, dA = inputs.pop(EXPECTED, None), inputs.pop("dA")
+        answer = law(*inputs.values(), dA) if law else stored
         got = student.call(function, dA, cache_of(student, layer, inputs))
         try:
             check_outputs(function, answer, got)
