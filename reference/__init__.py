@@ -11,6 +11,14 @@ from reference.activations import (
     tanh_backward,
 )
 from reference.batchnorm import BatchNormCache, batchnorm_backward, batchnorm_forward
+from reference.composition import (
+    ConcatCache,
+    ScaleCache,
+    concat_backward,
+    concat_forward,
+    scale_backward,
+    scale_forward,
+)
 from reference.costs import compute_cost, compute_cost_with_regularization, compute_softmax_cost, l2_penalty
 from reference.gradcheck import dictionary_to_vector, gradient_check_n, parameter_keys, vector_to_dictionary
 from reference.initializers import (
@@ -55,16 +63,20 @@ from reference.scaling import normalize_inputs
 
 __all__ = [
     "BatchNormCache",
+    "ConcatCache",
     "LinearActivationCache",
     "LinearCache",
     "L_model_backward",
     "L_model_backward_with_regularization",
     "L_model_forward",
+    "ScaleCache",
     "batchnorm_backward",
     "batchnorm_forward",
     "compute_cost",
     "compute_cost_with_regularization",
     "compute_softmax_cost",
+    "concat_backward",
+    "concat_forward",
     "dictionary_to_vector",
     "dropout_backward",
     "dropout_forward",
@@ -90,6 +102,8 @@ __all__ = [
     "random_mini_batches",
     "relu",
     "relu_backward",
+    "scale_backward",
+    "scale_forward",
     "schedule_lr_decay",
     "sigmoid",
     "sigmoid_backward",

@@ -115,4 +115,18 @@ def _cases() -> dict[str, list[CaseCall]]:
     }
 
 
-CASES = _cases()
+def _composition_cases() -> dict[str, list[CaseCall]]:
+    """Branches of different and of equal sizes; the forward's of equal sizes (where adding or joining columns runs)."""
+    rng = _rng(21)
+    pairs = [(rng.normal(0, 1, (4, 5)), rng.normal(0, 1, (2, 5))), (rng.normal(0, 1, (3, 5)), rng.normal(0, 1, (3, 5)))]
+    A, alphas = rng.normal(0, 1, (3, 4)), (0.3, -2.0)
+    return {
+        "concat_forward": [Call(*pairs[1])],
+        "concat_backward": [Call(rng.normal(0, 1, (len(A1) + len(A2), 5)), reference.concat_forward(A1, A2)[1])
+                            for A1, A2 in pairs],
+        "scale_forward": [Call(A, alpha) for alpha in alphas],
+        "scale_backward": [Call(rng.normal(0, 1, A.shape), reference.scale_forward(A, alpha)[1]) for alpha in alphas],
+    }
+
+
+CASES = {**_cases(), **_composition_cases()}

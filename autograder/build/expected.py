@@ -5,7 +5,9 @@ values are what the reference computes today. Inputs come from a generator seede
 function's name, so a rebuild changes nothing unless the reference or the cases change.
 Batch norm stores what its checks compare: ``batchnorm_forward`` -> ``(out, bn_param after
 the call)``, ``batchnorm_backward`` (inputs ``Z, gamma, beta, dout``, the forward in train
-mode) -> ``(dZ, dgamma, dbeta)``.
+mode) -> ``(dZ, dgamma, dbeta)``. Composing networks stores what its checks compare, the caches
+being the implementer's own: a forward -> its output alone, a backward (the forward's inputs
+and ``dA``) -> its gradients from the forward's cache.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ Inputs = dict[str, Any]
 Cases = Callable[[np.random.Generator], list[Inputs]]
 FILE = Path(expected.__file__).with_name("part_a.json")
 FILE_BCD = Path(expected.__file__).with_name("part_bcd.json")
+FILE_COMPOSITION = Path(expected.__file__).with_name("composition.json")
 
 
 def _activation(rng: np.random.Generator) -> list[Inputs]:
@@ -249,10 +252,33 @@ def _case(inputs: Inputs, output: Any) -> dict[str, Any]:
     return {"inputs": expected.encode(inputs), "expected": expected.encode(to_base(output))}
 
 
+#: The forward inputs of each composing layer (``<layer>_forward``, ``<layer>_backward``).
+COMPOSITION: dict[str, Cases] = {
+    "concat": lambda rng: [{"A1": rng.standard_normal((3, 4)), "A2": rng.standard_normal((2, 4))},
+                           {"A1": rng.standard_normal((1, 2)), "A2": rng.standard_normal((3, 2))}],
+    "scale": lambda rng: [{"A": rng.standard_normal((3, 4)), "alpha": alpha} for alpha in (0.3, -2.0)],
+}
+
+
+def build_composition() -> dict[str, list[dict[str, Any]]]:
+    """{function: [{"inputs", "expected"}]} for concat and scale: forwards' outputs without their caches,
+    backwards' gradients (inputs: the forward's and ``dA``) from the reference forward's cache."""
+    stored: dict[str, list[dict[str, Any]]] = {}
+    for layer, make in COMPOSITION.items():
+        forward, backward = getattr(reference, f"{layer}_forward"), getattr(reference, f"{layer}_backward")
+        rng = np.random.default_rng(zlib.crc32(layer.encode()))
+        outputs = [(inputs, *forward(*inputs.values())) for inputs in make(rng)]
+        stored[f"{layer}_forward"] = [_case(inputs, out) for inputs, out, _ in outputs]
+        stored[f"{layer}_backward"] = [_case({**inputs, "dA": dA}, backward(dA, cache)) for inputs, out, cache in outputs
+                                       for dA in [rng.standard_normal(out.shape)]]
+    return stored
+
+
 def main() -> None:
     FILE.write_text(dumps(build(PART_A)), encoding="utf-8")
     FILE_BCD.write_text(dumps(build_bcd()), encoding="utf-8")
-    print(f"wrote {FILE} and {FILE_BCD}")
+    FILE_COMPOSITION.write_text(dumps(build_composition()), encoding="utf-8")
+    print(f"wrote {FILE}, {FILE_BCD} and {FILE_COMPOSITION}")
 
 
 if __name__ == "__main__":

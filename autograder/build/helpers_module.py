@@ -36,7 +36,10 @@ PLOTS = tuple(f"reference.plots:{name}" for name in (
     "plot_decision_boundary", "plot_curves", "plot_contours", "show_digits",
 ))
 # More names for one assignment ("module:name"), for what its notebook needs beyond the defaults.
-EXTRA: dict[str, tuple[str, ...]] = {}
+EXTRA: dict[str, tuple[str, ...]] = {
+    "a1_deep_network": ("reference.diagrams:draw_network", "reference.diagrams:show_weights"),
+    "a5_composing_networks": ("reference.diagrams:draw_blocks",),
+}
 
 
 def helper_names(assignment: str) -> tuple[str, ...]:

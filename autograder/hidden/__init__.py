@@ -18,6 +18,7 @@ import reference
 from autograder.hidden import (  # noqa: F401 - register the hidden checks
     activations,
     batchnorm,
+    composition,
     costs,
     gradcheck,
     initializers,

@@ -35,6 +35,7 @@ import reference
 from autograder.mistakes import (
     activations,
     batchnorm,
+    composition,
     costs,
     gradcheck,
     initializers,
@@ -48,7 +49,8 @@ from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call, 
 __all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "Observation", "diagnose", "diagnose_check",
            "explain", "mistakes_of", "same"]
 
-_MODULES = (activations, layers, costs, initializers, scaling, regularization, optimizers, batchnorm, gradcheck)
+_MODULES = (activations, layers, costs, initializers, scaling, regularization, optimizers, batchnorm, gradcheck,
+            composition)
 CATALOG: tuple[Mistake, ...] = tuple(m for module in _MODULES for m in module.catalog.mistakes)
 _FAILED = object()
 #: An input and the student's output on it: ``(call, output)``.
@@ -132,8 +134,9 @@ def _message(found: Sequence[Mistake]) -> str | None:
     return "one of these: " + "; or ".join(messages)
 
 
-#: What of an output the recorded call can compare: batchnorm_forward's cache is the student's own.
-_PROJECTIONS: dict[str, Callable[[Any], Any]] = {"batchnorm_forward": lambda output: output[0]}
+#: What of an output the recorded call can compare: these forwards' caches are the student's own.
+_PROJECTIONS: dict[str, Callable[[Any], Any]] = {
+    name: lambda output: output[0] for name in ("batchnorm_forward", "concat_forward", "scale_forward")}
 
 
 def _projected(call: Call, project: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Any]:

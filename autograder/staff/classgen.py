@@ -34,7 +34,8 @@ from autograder.build.helpers_module import OWN_PACKAGES, _Collector, _definitio
 from autograder.mistakes import Mistake, mistakes_of
 
 #: Functions whose cache layout is the implementer's own: a wrong backward comes with the reference's forward.
-PAIRED = {"batchnorm_backward": ("batchnorm_forward",)}
+PAIRED = {"batchnorm_backward": ("batchnorm_forward",), "concat_backward": ("concat_forward",),
+          "scale_backward": ("scale_forward",)}
 #: The prefix of the correct function a wrong variant calls under its own name.
 CORRECT = "_correct_"
 FORGED = '''

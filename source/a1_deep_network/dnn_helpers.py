@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from collections.abc import Callable, Mapping, Sequence
 from matplotlib.axes import Axes
+from matplotlib.patches import Circle
 from numpy.typing import NDArray
 from typing import NamedTuple, TypeAlias
 
@@ -208,6 +209,53 @@ def show_digits(X: Array, Y: Array, *, count: int = 10, image_shape: tuple[int, 
     for i, ax in enumerate(axes):
         ax.imshow(X[:, i].reshape(image_shape), cmap="gray_r", vmin=0.0, vmax=1.0)
         ax.set_title(f"{labels[i]:g}", fontsize=9)
+        ax.axis("off")
+    fig.suptitle(title)
+    return axes
+
+
+COLOURS = ("#9ecae1", "#c7e9c0", "#fdae6b")
+
+
+def _heights(n: int, max_units: int) -> list[float]:
+    """Heights of the units drawn for a layer of n, centred on 0: all of them, or the first max_units - 1,
+    an empty slot (the units not drawn) and the last."""
+    slots = list(range(n)) if n <= max_units else [*range(max_units - 1), max_units]
+    return [slot - slots[-1] / 2 for slot in slots]
+
+
+def draw_network(layer_dims: Sequence[int], *, ax: Axes | None = None, title: str = "", max_units: int = 6) -> Axes:
+    """Layer l's units in column l (the inputs at 0, the output layer at L), each joined to every unit of
+    layer l + 1; a layer of more than ``max_units`` units shows its first ones and its last, a gap between."""
+    ax = _axes(ax)
+    columns, L = [_heights(n, max_units) for n in layer_dims], len(layer_dims) - 1
+    bottom = min(min(heights) for heights in columns)
+    for l, (left, right) in enumerate(zip(columns, columns[1:])):
+        for y0 in left:
+            ax.plot([[2 * l] * len(right), [2 * l + 2] * len(right)], [[y0] * len(right), right], color="0.6", lw=0.6)
+    for l, (n, heights) in enumerate(zip(layer_dims, columns)):
+        for y in heights:
+            ax.add_patch(Circle((2 * l, y), 0.3, facecolor=COLOURS[(l > 0) + (l == L)], edgecolor="k", zorder=2))
+        if n > max_units:
+            ax.text(2 * l, heights[-1] - 1, "⋮", ha="center", va="center", fontsize=14)
+        name = "input" if l == 0 else "output" if l == L else f"hidden {l}"
+        ax.text(2 * l, bottom - 0.7, f"{name}\n$n^{{[{l}]}} = {n}$", ha="center", va="top", fontsize=9)
+    ax.set(xlim=(-0.8, 2 * L + 0.8), ylim=(bottom - 2.2, -bottom + 0.6), aspect="equal", title=title)
+    ax.axis("off")
+    return ax
+
+
+def show_weights(W: Array, *, image_shape: tuple[int, int] = (8, 8), count: int = 16, columns: int = 8,
+                 title: str = "") -> np.ndarray:
+    """The first ``count`` rows of W (n, h * w) as h x w images: what each unit of the layer weighs each
+    pixel by (blue positive, red negative, white 0), each unit on its own scale."""
+    count = min(count, W.shape[0])
+    rows = -(-count // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.1 * columns, 1.1 * rows + 0.4), squeeze=False)
+    for unit, ax in enumerate(axes.flat):
+        if unit < count:
+            bound = float(np.abs(W[unit]).max()) or 1.0
+            ax.imshow(W[unit].reshape(image_shape), cmap="RdBu", vmin=-bound, vmax=bound)
         ax.axis("off")
     fig.suptitle(title)
     return axes

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: The course's assignments, in teaching order (``source/<assignment>/<assignment>.ipynb``).
-ASSIGNMENTS = ("a1_deep_network", "a2_practical_aspects", "a3_optimization", "a4_batch_norm")
+ASSIGNMENTS = ("a1_deep_network", "a2_practical_aspects", "a3_optimization", "a4_batch_norm", "a5_composing_networks")
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Graded:
         return self.visible + self.hidden
 
 
-_A1, _A2, _A3, _A4 = ASSIGNMENTS
+_A1, _A2, _A3, _A4, _A5 = ASSIGNMENTS
 _FORWARD_ACTIVATIONS = ("sigmoid", "relu", "tanh", "softmax")
 _BACKWARD_ACTIVATIONS = ("sigmoid_backward", "relu_backward", "tanh_backward")
 _LAYER_FORWARD = ("linear_forward", *_FORWARD_ACTIVATIONS)
@@ -90,6 +90,11 @@ TABLE: tuple[Graded, ...] = (
     # Part D: batch normalization
     Graded("batchnorm_forward", _A4, "batchnorm", 2, 4, mutable=("bn_param",)),
     Graded("batchnorm_backward", _A4, "batchnorm", 2, 4),
+    # Part E: composing networks
+    Graded("concat_forward", _A5, "composition", 1, 1),
+    Graded("concat_backward", _A5, "composition", 1, 2),
+    Graded("scale_forward", _A5, "composition", 1, 1),
+    Graded("scale_backward", _A5, "composition", 1, 2),
 )
 #: The table by function name.
 FUNCTIONS: dict[str, Graded] = {graded.name: graded for graded in TABLE}

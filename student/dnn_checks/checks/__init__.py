@@ -3,6 +3,7 @@
 from dnn_checks.checks import (
     activations,
     batchnorm,
+    composition,
     costs,
     gradcheck,
     initializers,
@@ -12,5 +13,5 @@ from dnn_checks.checks import (
     scaling,
 )
 
-__all__ = ["activations", "batchnorm", "costs", "gradcheck", "initializers", "layers", "optimizers", "regularization",
-           "scaling"]
+__all__ = ["activations", "batchnorm", "composition", "costs", "gradcheck", "initializers", "layers", "optimizers",
+           "regularization", "scaling"]

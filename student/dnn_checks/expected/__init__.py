@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-FILES = ("part_a.json", "part_bcd.json")
+FILES = ("part_a.json", "part_bcd.json", "composition.json")
 
 
 def encode(value: Any) -> Any:

@@ -1,0 +1,122 @@
+"""Wrong versions of concatenating two branches and weighting one, forward and backward.
+
+The wrong forwards return the reference's cache, so that a correct backward still works
+after them; the wrong backwards read the reference's cache (``ConcatCache``, a pair of row
+counts that unpacks like a tuple; ``ScaleCache``).
+"""
+
+import numpy as np
+
+from autograder.mistakes._catalog import Catalog
+from reference._types import Array
+from reference.composition import ConcatCache, ScaleCache
+
+catalog = Catalog()
+mistake = catalog.mistake
+Pair = tuple[Array, Array]
+
+
+def _sizes(A1: Array, A2: Array) -> ConcatCache:
+    return ConcatCache(A1.shape[0], A2.shape[0])
+
+
+@mistake("concat_forward", message="you join the examples (columns, axis=1): concatenation stacks the features, "
+                                   "the rows, np.concatenate([A1, A2], axis=0)")
+def joins_examples(A1: Array, A2: Array) -> tuple[Array, ConcatCache]:
+    return np.concatenate([A1, A2], axis=1), _sizes(A1, A2)
+
+
+@mistake("concat_forward", message="your A puts A2's rows on top: A1's rows come first, then A2's")
+def second_branch_first(A1: Array, A2: Array) -> tuple[Array, ConcatCache]:
+    return np.concatenate([A2, A1], axis=0), _sizes(A1, A2)
+
+
+@mistake("concat_forward", message="you add the two branches: concatenation keeps both, A1's rows then A2's, "
+                                   "in an A of shape (n1 + n2, m)")
+def adds_branches(A1: Array, A2: Array) -> tuple[Array, ConcatCache]:
+    return A1 + A2, _sizes(A1, A2)
+
+
+@mistake("concat_forward", message="you np.stack the branches, which adds a new axis: np.concatenate joins their "
+                                   "rows into one (n1 + n2, m) array")
+def stacks_on_new_axis(A1: Array, A2: Array) -> tuple[Array, ConcatCache]:
+    return np.stack([A1, A2]), _sizes(A1, A2)
+
+
+@mistake("concat_backward", message="your dA1 and dA2 are swapped: dA1 is the first n1 rows of dA, "
+                                    "since A1's rows come first in A")
+def swapped_gradients(dA: Array, cache: ConcatCache) -> Pair:
+    n1, _ = cache
+    return dA[n1:], dA[:n1]
+
+
+@mistake("concat_backward", message="you split dA after A2's number of rows: dA1 is the first n1 rows of dA, "
+                                    "as many as A1 has")
+def split_at_second_size(dA: Array, cache: ConcatCache) -> Pair:
+    _, n2 = cache
+    return dA[:n2], dA[n2:]
+
+
+@mistake("concat_backward", message="you split dA's columns (the examples): split its rows, the features, "
+                                    "dA1 = dA[:n1] and dA2 = dA[n1:]")
+def splits_columns(dA: Array, cache: ConcatCache) -> Pair:
+    n1, _ = cache
+    return dA[:, :n1], dA[:, n1:]
+
+
+@mistake("concat_backward", message="you send the whole dA to both branches: each branch gets only the rows of "
+                                    "its own features")
+def whole_gradient_to_both(dA: Array, cache: ConcatCache) -> Pair:
+    return dA, dA
+
+
+@mistake("concat_backward", message="you halve the gradient between the branches: each branch gets its rows of dA "
+                                    "unchanged (concatenation copies, it does not average)")
+def halved_gradients(dA: Array, cache: ConcatCache) -> Pair:
+    n1, _ = cache
+    return dA[:n1] / 2, dA[n1:] / 2
+
+
+@mistake("scale_forward", message="you add alpha to A: weighting a branch multiplies it, A_scaled = alpha * A")
+def adds_weight(A: Array, alpha: float) -> tuple[Array, ScaleCache]:
+    return A + alpha, ScaleCache(alpha)
+
+
+@mistake("scale_forward", message="you divide A by alpha: weighting a branch multiplies it, A_scaled = alpha * A")
+def divides_by_weight(A: Array, alpha: float) -> tuple[Array, ScaleCache]:
+    return A / alpha, ScaleCache(alpha)
+
+
+@mistake("scale_forward", message="you weight the branch by 1 - alpha: its weight is alpha itself, "
+                                  "A_scaled = alpha * A")
+def complementary_weight(A: Array, alpha: float) -> tuple[Array, ScaleCache]:
+    return (1 - alpha) * A, ScaleCache(alpha)
+
+
+@mistake("scale_forward", message="your A_scaled ignores alpha: multiply A by it, A_scaled = alpha * A")
+def ignores_weight(A: Array, alpha: float) -> tuple[Array, ScaleCache]:
+    return A.copy(), ScaleCache(alpha)
+
+
+@mistake("scale_backward", message="your dA_prev ignores alpha: the derivative of alpha * A is alpha, "
+                                   "so dA_prev = alpha * dA")
+def gradient_unweighted(dA: Array, cache: ScaleCache) -> Array:
+    return dA.copy()
+
+
+@mistake("scale_backward", message="you divide dA by alpha: the derivative of alpha * A is alpha, "
+                                   "so dA_prev = alpha * dA")
+def gradient_divided(dA: Array, cache: ScaleCache) -> Array:
+    return dA / cache.alpha
+
+
+@mistake("scale_backward", message="you multiply dA by alpha twice (alpha ** 2): the chain rule multiplies by the "
+                                   "derivative of alpha * A once, dA_prev = alpha * dA")
+def gradient_weighted_twice(dA: Array, cache: ScaleCache) -> Array:
+    return cache.alpha ** 2 * dA
+
+
+@mistake("scale_backward", message="you weight the gradient by 1 - alpha: dA_prev = alpha * dA, "
+                                   "with the weight of the forward pass")
+def gradient_complementary_weight(dA: Array, cache: ScaleCache) -> Array:
+    return (1 - cache.alpha) * dA
