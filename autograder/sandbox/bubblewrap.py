@@ -42,7 +42,13 @@ _ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "MPLBACKEND"
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one submission's worker (sizes in bytes, times in seconds)."""
+    """Resource limits of one submission's worker, and of the grader's work for it (bytes, seconds).
+
+    ``submission_seconds``: the wall time of everything run for one submission (cells, calls,
+    retries, replays; ``autograder.sandbox.budget``), of which at most ``replay_seconds`` for
+    replaying cells after the worker died (``restarts`` times at most); ``grader_memory``: the
+    address space of the grading process itself (``autograder.grading.grader_process``).
+    """
 
     cpu_seconds: int = 300
     address_space: int = 2 << 30
@@ -54,6 +60,9 @@ class Limits:
     call_seconds: float = 10.0
     start_seconds: float = 60.0
     restarts: int = 3
+    submission_seconds: float = 180.0
+    replay_seconds: float = 30.0
+    grader_memory: int = 4 << 30
 
 
 def check_available() -> str | None:

@@ -15,7 +15,10 @@ These are exactly the base values of :mod:`dnn_checks.values` plus Generators. D
 validates everything (message size, header size, depth, string length, array elements,
 dtype kind, byte order, blob length against the ``.npy`` header) and raises
 :class:`ProtocolError` for anything else: a malformed frame means a broken or hostile
-worker, which the grader treats as a crash. Nothing is ever unpickled.
+worker, which the grader treats as a crash. A frame or a message over a size limit raises
+its subclass :class:`TooLarge` before its data is read or its arrays are made (the
+grader's limits for one call come from the call's inputs, ``autograder.sandbox.sizes``).
+Nothing is ever unpickled.
 
 This module imports only numpy and ``dnn_checks.values`` (which imports only numpy), so
 the worker can load it inside the sandbox from a directory that holds nothing else.
@@ -46,8 +49,17 @@ class ProtocolError(Exception):
     """A frame or message that breaks the wire format (the peer is broken or hostile)."""
 
 
+class TooLarge(ProtocolError):
+    """A frame, header, array or string over its limit: ``size`` against ``limit`` (in ``unit``)."""
+
+    def __init__(self, what: str, size: int, limit: int, unit: str) -> None:
+        super().__init__(f"{what} of {size} {unit} exceeds the limit of {limit}")
+        self.what, self.size, self.limit, self.unit = what, size, limit, unit
+
+
 class WireLimits(NamedTuple):
-    """Bounds checked while decoding. Depth counts containers (the message dict is one)."""
+    """Bounds checked while decoding. Depth counts containers (the message dict is one);
+    ``total_elements`` counts the elements of all the message's arrays together."""
 
     message_bytes: int = 512 << 20
     header_bytes: int = 16 << 20
@@ -55,6 +67,7 @@ class WireLimits(NamedTuple):
     depth: int = MAX_DEPTH + 4
     string_chars: int = 1 << 20
     generators: bool = True
+    total_elements: int = 64_000_000
 
 
 def pack(message: dict[str, Any]) -> bytes:
@@ -79,8 +92,10 @@ def _unpack(view: memoryview, limits: WireLimits) -> dict[str, Any]:
     if len(view) < 4:
         raise ProtocolError("payload shorter than its header length")
     (size,) = struct.unpack(">I", view[:4])
-    if size > limits.header_bytes or 4 + size > len(view):
-        raise ProtocolError(f"header of {size} bytes does not fit the limits or the payload")
+    if size > limits.header_bytes:
+        raise TooLarge("a header", size, limits.header_bytes, "bytes")
+    if 4 + size > len(view):
+        raise ProtocolError(f"header of {size} bytes does not fit the payload")
     header = _json(bytes(view[4:4 + size]))
     if not isinstance(header, dict) or set(header) != {"v", "b"} or not isinstance(header["b"], list):
         raise ProtocolError("header is not {'v': ..., 'b': [...]}")
@@ -114,7 +129,7 @@ def frame_size(head: bytes | memoryview, limits: WireLimits = WireLimits()) -> i
     """The payload size announced by the 8 bytes that start a frame, checked against the limit."""
     (size,) = struct.unpack(">Q", head)
     if size > limits.message_bytes:
-        raise ProtocolError(f"frame of {size} bytes exceeds the limit of {limits.message_bytes}")
+        raise TooLarge("a frame", size, limits.message_bytes, "bytes")
     return size
 
 
@@ -178,7 +193,7 @@ class _Decoder:
     """Rebuild values from a JSON tree and its blobs, checking every limit on the way."""
 
     def __init__(self, blobs: list[memoryview], limits: WireLimits) -> None:
-        self.blobs, self.limits, self.used = blobs, limits, set()
+        self.blobs, self.limits, self.used, self.elements = blobs, limits, set(), 0
 
     def value(self, tree: Any, depth: int) -> Any:
         if depth > self.limits.depth:
@@ -189,7 +204,7 @@ class _Decoder:
             return tree
         if type(tree) is str:
             if len(tree) > self.limits.string_chars:
-                raise ProtocolError(f"string of {len(tree)} characters exceeds {self.limits.string_chars}")
+                raise TooLarge("a string", len(tree), self.limits.string_chars, "characters")
             return tree
         if type(tree) is not dict or len(tree) != 1 or next(iter(tree)) not in _TAGS:
             raise ProtocolError(f"unknown tree node {str(tree)[:60]!r}")
@@ -220,7 +235,9 @@ class _Decoder:
         if type(body) is not int or not 0 <= body < len(self.blobs) or body in self.used:
             raise ProtocolError(f"array reference {body!r} is not a fresh blob index")
         self.used.add(body)
-        return _load_npy(self.blobs[body], self.limits.array_elements)
+        array = _load_npy(self.blobs[body], min(self.limits.array_elements, self.limits.total_elements - self.elements))
+        self.elements += array.size
+        return array
 
     def _tag_G(self, body: Any, depth: int) -> np.random.Generator:
         if not self.limits.generators:
@@ -249,7 +266,9 @@ def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
     if dtype.kind not in ARRAY_KINDS or len(shape) > 32:
         raise ProtocolError(f"array of dtype {dtype} and shape {shape} is not allowed")
     count = math.prod(shape)
-    if count > max_elements or 10 + size + count * dtype.itemsize != len(blob):
-        raise ProtocolError(f"array of shape {shape} does not match its limits or its {len(blob)} bytes")
+    if count > max_elements:
+        raise TooLarge(f"an array of shape {shape}", count, max_elements, "elements")
+    if 10 + size + count * dtype.itemsize != len(blob):
+        raise ProtocolError(f"array of shape {shape} does not match its {len(blob)} bytes")
     array = np.frombuffer(blob, dtype=dtype, count=count, offset=10 + size).reshape(shape)
     return array.astype(dtype.newbyteorder("="), order="C")
