@@ -46,6 +46,7 @@ class Session(Protocol):
 
     def run_cell(self, source: str, *, timeout: float) -> CellRun: ...
     def functions(self) -> Mapping[str, Any]: ...
+    def budget_spent(self) -> str | None: ...
     def close(self) -> None: ...
 
 
@@ -64,12 +65,16 @@ def grade_notebook(session: Session, steps: list[Step], source: SourceNotebook) 
     grades: dict[str, CellGrade] = {}
     notes: list[str] = []
     for step in steps:
+        if session.budget_spent():  # the cells not reached are not run, and say so once each
+            break
         if step.where == "trusted":
             grades[step.label] = _test_cell(session, step, _points(source, step.label), notes)
             notes = []
         else:
             notes += _student_cell(session, step)
-    return {c.grade_id: grades.get(c.grade_id) or _ungraded(c.grade_id, c.points, c.role) for c in source.graded()}
+    spent = session.budget_spent()
+    return {c.grade_id: grades.get(c.grade_id) or _ungraded(c.grade_id, c.points, c.role, spent)
+            for c in source.graded()}
 
 
 def _student_cell(session: Session, step: Step) -> list[str]:
@@ -122,8 +127,9 @@ def _points(source: SourceNotebook, grade_id: str) -> float:
     return next(c.points for c in source.cells if c.grade_id == grade_id)
 
 
-def _ungraded(grade_id: str, points: float, role: str) -> CellGrade:
+def _ungraded(grade_id: str, points: float, role: str, spent: str | None = None) -> CellGrade:
     why = ("This answer is graded by hand." if role == "manual"
+           else f"Not run: {spent} before this cell." if spent
            else "This test cell was not run, so it earns no points.")
     return CellGrade(grade_id, 0.0, points, why)
 
@@ -202,4 +208,6 @@ def grade_student(factory: Any, root: str | Path, assignment: str, student: str)
     """Grade one student's submission in fresh sessions of ``factory`` (a WorkerFactory)."""
     inputs = assignment_inputs(Path(root), assignment)
     submitted = course.submission(Path(root), student, assignment)
-    return grade_submission(lambda: factory.session(inputs.files), submitted.notebooks, inputs.sources, inputs.others)
+    budget = factory.budget()  # one wall-time budget for all the submission's notebooks
+    return grade_submission(lambda: factory.session(inputs.files, budget=budget), submitted.notebooks, inputs.sources,
+                            inputs.others)
