@@ -344,7 +344,7 @@ def _too_large(exc: wire.TooLarge) -> str:
     if exc.unit == "bytes":
         size = f"{exc.size / 2**20:.1f} MB, far more than its inputs imply (at most {exc.limit / 2**20:.1f} MB)"
     else:
-        size = f"{exc.what} ({exc.size:,} {exc.unit}), far more than its inputs imply (at most {exc.limit:,})"
+        size = f"{exc.what} of {exc.size:,} {exc.unit}, far more than its inputs imply (at most {exc.limit:,})"
     return f"it sent back {size}: the grader refused it"
 
 

@@ -235,9 +235,11 @@ class _Decoder:
         if type(body) is not int or not 0 <= body < len(self.blobs) or body in self.used:
             raise ProtocolError(f"array reference {body!r} is not a fresh blob index")
         self.used.add(body)
-        array = _load_npy(self.blobs[body], min(self.limits.array_elements, self.limits.total_elements - self.elements))
-        self.elements += array.size
-        return array
+        dtype, shape, offset = _npy_header(self.blobs[body], self.limits.array_elements)
+        self.elements += math.prod(shape)
+        if self.elements > self.limits.total_elements:
+            raise TooLarge("arrays", self.elements, self.limits.total_elements, "elements in all")
+        return _npy_data(self.blobs[body], dtype, shape, offset)
 
     def _tag_G(self, body: Any, depth: int) -> np.random.Generator:
         if not self.limits.generators:
@@ -256,6 +258,11 @@ class _Decoder:
 
 def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
     """A plain array from ``.npy`` 1.0 bytes in C order; the header is matched strictly before any data is read."""
+    return _npy_data(blob, *_npy_header(blob, max_elements))
+
+
+def _npy_header(blob: memoryview, max_elements: int) -> tuple[np.dtype, tuple[int, ...], int]:
+    """The dtype, shape and data offset of ``.npy`` 1.0 bytes, checked against ``max_elements`` and the blob's length."""
     if bytes(blob[:8]) != _NPY_MAGIC:
         raise ProtocolError("an array blob is not .npy version 1.0")
     (size,) = struct.unpack("<H", blob[8:10])
@@ -270,5 +277,9 @@ def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
         raise TooLarge(f"an array of shape {shape}", count, max_elements, "elements")
     if 10 + size + count * dtype.itemsize != len(blob):
         raise ProtocolError(f"array of shape {shape} does not match its {len(blob)} bytes")
-    array = np.frombuffer(blob, dtype=dtype, count=count, offset=10 + size).reshape(shape)
+    return dtype, shape, 10 + size
+
+
+def _npy_data(blob: memoryview, dtype: np.dtype, shape: tuple[int, ...], offset: int) -> np.ndarray:
+    array = np.frombuffer(blob, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)
     return array.astype(dtype.newbyteorder("="), order="C")
