@@ -305,6 +305,19 @@ def test_a_forged_reply_forges_only_the_own_result(factory: WorkerFactory) -> No
     assert_contained(factory)
 
 
+def test_a_forged_giant_reply_is_refused_unread(factory: WorkerFactory) -> None:
+    before = Path("/proc/self/status").read_text()
+    result = run(factory, "import os, struct, time\nos.write(900, struct.pack('>Q', 400 << 20) + bytes(1 << 20))\n"
+                          "time.sleep(30)")
+    assert result.crashed and "sent back 400.0 MB" in result.error and "refused" in result.error
+    assert _rss_kb() - _rss_kb(before) < 100_000
+
+
+def _rss_kb(status: str | None = None) -> int:
+    status = status or Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+
+
 @pytest.mark.parametrize("victim", ["os.getppid()", "1", "-1", "0"])
 def test_signals_reach_only_the_own_processes(factory: WorkerFactory, victim: str) -> None:
     """Flat workers can kill the fork server (same uid and pid namespace): it is restarted."""

@@ -50,7 +50,8 @@ class ProtocolError(Exception):
 
 
 class TooLarge(ProtocolError):
-    """A frame, header, array or string over its limit: ``size`` against ``limit`` (in ``unit``)."""
+    """A frame (within the wire's own limit), header, array or string over the limits of this message:
+    ``size`` against ``limit`` (in ``unit``)."""
 
     def __init__(self, what: str, size: int, limit: int, unit: str) -> None:
         super().__init__(f"{what} of {size} {unit} exceeds the limit of {limit}")
@@ -128,6 +129,8 @@ def recv(sock: socket.socket, limits: WireLimits = WireLimits()) -> dict[str, An
 def frame_size(head: bytes | memoryview, limits: WireLimits = WireLimits()) -> int:
     """The payload size announced by the 8 bytes that start a frame, checked against the limit."""
     (size,) = struct.unpack(">Q", head)
+    if size > WireLimits().message_bytes:
+        raise ProtocolError(f"a frame of {size} bytes exceeds the wire's limit of {WireLimits().message_bytes}")
     if size > limits.message_bytes:
         raise TooLarge("a frame", size, limits.message_bytes, "bytes")
     return size
