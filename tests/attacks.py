@@ -8,9 +8,9 @@ that it attacks the mechanism through every graded function, not one payload:
 - ``oversized outputs``: each correct function returns its result with every value a 64 MB array;
 - ``broadcast-shaped outputs``: the same with (16384, 1) and (1, 16384) arrays, small enough to cross;
 - ``slow calls``: each function sleeps 1 s per call, then raises;
-- ``slow cells``: each solution cell sleeps 2 s;
-- ``slow cells, then crashes``: the first two solution cells sleep 3 s, every later function kills
-  the worker, so that replays would run the slow cells again and again.
+- ``slow cells``: each solution cell sleeps 2 s (or as told);
+- ``slow cells, then crashes``: the first two solution cells sleep 3 s (or as told), every later
+  function kills the worker, so that replays would run the slow cells again and again.
 
 The families built on the blank (released) notebook are blank but for the attack; those built on
 the solved notebook must earn nothing because of the bounds. :func:`grade` grades one notebook in
@@ -67,6 +67,12 @@ def _inflated(function, *leaves):
     def inflated(*args, **kwargs):
         return _swap(function(*args, **kwargs), _itertools.cycle(leaves))
     return inflated
+
+def _slowed(function):
+    def slowed(*args, **kwargs):
+        _time.sleep(1)
+        return function(*args, **kwargs)
+    return slowed
 '''
 
 
@@ -84,37 +90,42 @@ FAMILIES: dict[str, tuple[bool, Callable[[str], str]]] = {
     "broadcast-shaped outputs": (True, lambda name: f"{name} = _inflated({name}, _COL, _ROW)\n"),
     "slow calls": (False, lambda name: f"def {name}(*args, **kwargs):\n    _time.sleep(1)\n    raise NotImplementedError\n"),
 }
+#: Not an attack: correct functions that take 1 s a call (what the budget does to honest slow code).
+SLOW_HONEST = {"honest, 1 s per call": (True, lambda name: f"{name} = _slowed({name})\n")}
 
 
-def attacked(family: str, *, assignment: str = ASSIGNMENT) -> NotebookNode:
-    """The course's notebook with every solution cell rewritten by ``family`` (a key of FAMILIES or a cell family)."""
+def attacked(family: str, *, assignment: str = ASSIGNMENT, seconds: float | None = None) -> NotebookNode:
+    """The course's notebook with every solution cell rewritten by ``family`` (a key of FAMILIES, SLOW_HONEST
+    or CELL_FAMILIES; ``seconds``: the sleep of a cell family's slow cells, if not its default)."""
     if family in CELL_FAMILIES:
-        return CELL_FAMILIES[family](blank(assignment))
-    on_solved, rewrite = FAMILIES[family]
+        slow, default = CELL_FAMILIES[family]
+        return slow(blank(assignment), default if seconds is None else seconds)
+    on_solved, rewrite = (FAMILIES | SLOW_HONEST)[family]
     nb = solved(*(notebook(folder, assignment) for folder in ("source", "release"))) if on_solved else blank(assignment)
     for cell in solution_cells(nb):
         cell.source += PRELUDE + "".join(rewrite(name) for name in defined(cell.source))
     return nb
 
 
-def _slow_cells(nb: NotebookNode) -> NotebookNode:
+def _slow_cells(nb: NotebookNode, seconds: float) -> NotebookNode:
     for cell in solution_cells(nb):
-        cell.source += "\nimport time\ntime.sleep(2)\n"
+        cell.source += f"\nimport time\ntime.sleep({seconds})\n"
     return nb
 
 
-def _slow_cells_then_crashes(nb: NotebookNode) -> NotebookNode:
+def _slow_cells_then_crashes(nb: NotebookNode, seconds: float) -> NotebookNode:
     cells = solution_cells(nb)
     for cell in cells[:2]:
-        cell.source += "\nimport time\ntime.sleep(3)\n"
+        cell.source += f"\nimport time\ntime.sleep({seconds})\n"
     for cell in cells[2:]:
         cell.source += "".join(f"\ndef {name}(*args, **kwargs):\n    import os\n    os._exit(1)\n"
                                for name in defined(cell.source))
     return nb
 
 
-CELL_FAMILIES: dict[str, Callable[[NotebookNode], NotebookNode]] = {
-    "slow cells": _slow_cells, "slow cells, then crashes": _slow_cells_then_crashes}
+#: name -> (the rewrite of a blank notebook, given the seconds of its slow cells; those seconds by default).
+CELL_FAMILIES: dict[str, tuple[Callable[[NotebookNode, float], NotebookNode], float]] = {
+    "slow cells": (_slow_cells, 2.0), "slow cells, then crashes": (_slow_cells_then_crashes, 3.0)}
 
 
 def notebook(folder: str, assignment: str = ASSIGNMENT) -> NotebookNode:

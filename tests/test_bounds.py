@@ -37,7 +37,7 @@ LIMITS = Limits(call_seconds=3, restarts=5, replay_seconds=9)
 BUDGET, LONG_BUDGET, SLACK = 12.0, 60.0, 10.0
 SHORT = ("slow calls", "slow cells")
 #: Seconds of slow cells before the crashes of that family: replays may add LIMITS.replay_seconds, not 5 times as much.
-SLOW_CELLS = 6.0
+SLOW_CELLS = 2 * attacks.CELL_FAMILIES["slow cells, then crashes"][1]
 FAMILIES = [*attacks.FAMILIES, *attacks.CELL_FAMILIES]
 #: Peak memory growth (MB) of the grading process allowed for one attack (a 2 GB and an 858 MB one before the bounds).
 PEAK_MB = 200

@@ -429,7 +429,7 @@ class WorkerSession:
         cost, left = sum(seconds for _, _, seconds in self._history), self._budget.replay_left()
         if cost > left:
             return (f"not run: the worker stopped ({self._reason}), and running the cells before this one again "
-                    f"would take {cost:.3g} s, more than the {left:.3g} s left for that")
+                    f"would take {round(cost, 1):g} s, more than the {round(left, 1):g} s left for that")
         return None
 
     def _lost(self, exc: _Dead) -> None:
