@@ -159,3 +159,15 @@ def test_a_dying_grading_process_costs_only_its_submission(tmp_path: Path) -> No
     students = json.loads((root / "grades.json").read_text())["students"]
     assert {name: s["score"] for name, s in students.items()} == {"s0": 0.0, "s1": 5.0, "s2": 5.0, "s3": 5.0}
     assert "the grading process died while grading this submission (killed by SIGKILL" in students["s0"]["error"]
+
+
+@pytest.mark.slow
+def test_the_budget_is_set_from_the_command_line(tmp_path: Path) -> None:
+    root = tc.make_course(tmp_path)
+    tc.submit(root, "s0", "a1", tc.student_version(tc.source_a1(), {"double": "import time\ntime.sleep(60)\n"}))
+    run = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", "a1", "--budget", "4",
+                          "--json", str(root / "grades.json")], cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    cells = json.loads((root / "grades.json").read_text())["students"]["s0"]["notebooks"]["a1"]["cells"]
+    assert {cells[gid]["feedback"] for gid in ("test_double", "test_square")} == {
+        "Not run: the submission's time budget of 4 s ran out before this cell."}

@@ -13,10 +13,8 @@ submission's wall time in seconds, None for ``Limits.submission_seconds``).
 
 from __future__ import annotations
 
-import atexit
+import multiprocessing.util
 import resource
-import signal
-import sys
 import threading
 import time
 from typing import Any
@@ -35,7 +33,8 @@ def start(insecure: bool, budget: float | None = None) -> None:
         from autograder.sandbox.remote import WorkerFactory
 
         _factory = WorkerFactory(insecure=insecure, limits=limits(budget))
-        atexit.register(_factory.close)
+        # Closed at exit, and also when a process pool stops this process (pebble runs these finalizers then).
+        multiprocessing.util.Finalize(_factory, _factory.close, exitpriority=10)
     except Exception as exc:  # noqa: BLE001 - reported by every task of this process
         _startup_error = f"{type(exc).__name__}: {exc}"
 
@@ -49,13 +48,11 @@ def limits(budget: float | None) -> Any:
 
 def start_in_pool(insecure: bool, budget: float | None) -> None:
     """A local pool's grading process: :func:`start`, then its address space capped at
-    ``Limits.grader_memory`` (an allocation past it is a MemoryError, not the machine's memory);
-    SIGTERM (the pool stopping it) exits through ``atexit``, so the fork server's files go too."""
+    ``Limits.grader_memory`` (an allocation past it is a MemoryError, not the machine's memory)."""
     start(insecure, budget)
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = min(n for n in (soft, hard, limits(budget).grader_memory) if n != resource.RLIM_INFINITY)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
 
 def grade_task(task: dict[str, Any]) -> dict[str, Any]:
