@@ -1,7 +1,7 @@
 """The ``autograder`` command: a thin argparse layer over keyword-only library functions.
 
     autograder grade ASSIGNMENT [--student ID ...] [--jobs N] [--json PATH] [--force]
-                     [--course DIR] [--insecure] [--dask ADDRESS]
+                     [--course DIR] [--insecure] [--dask ADDRESS] [--budget SECONDS]
     autograder release ASSIGNMENT [--course DIR] [--insecure]
     autograder report ASSIGNMENT [--output PATH] [--course DIR]
     autograder export ASSIGNMENT [--csv PATH] [--gradescope DIR] [--course DIR]
@@ -17,6 +17,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from autograder.sandbox.bubblewrap import Limits
 
 #: Exit codes: 0 graded (each submission graded or reported with its reason); 2 nothing could be graded;
 #: 130 interrupted (Ctrl-C): a rerun grades the rest.
@@ -42,6 +44,9 @@ def add_grade(subparsers: argparse._SubParsersAction) -> None:
                        help="grade without the sandbox where it is unavailable (trusted submissions only)")
     grade.add_argument("--dask", default=None, metavar="ADDRESS",
                        help="spread the submissions over the Dask cluster at ADDRESS")
+    grade.add_argument("--budget", type=_positive, default=None, metavar="SECONDS",
+                       help="wall time per submission: its cells, calls and replays together "
+                            f"(default {Limits.submission_seconds:g})")
     grade.set_defaults(func=run_grade)
 
 
@@ -60,7 +65,7 @@ def run_grade(args: argparse.Namespace) -> int:
     try:
         batch = grade_assignment(course_dir=args.course, assignment=args.assignment, students=args.student,
                                  jobs=args.jobs, json_path=args.json, force=args.force,
-                                 insecure=args.insecure, dask=args.dask)
+                                 insecure=args.insecure, dask=args.dask, budget=args.budget)
     except KeyboardInterrupt:
         print("autograder grade: interrupted; the grades recorded so far are kept, "
               "run the command again to grade the rest", file=sys.stderr)

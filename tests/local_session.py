@@ -22,8 +22,7 @@ class LocalRun(NamedTuple):
 
 
 class LocalSession:
-    """Runs cells with ``exec`` in one namespace; ``files`` are importable while a cell runs."""
-
+    """Runs cells with ``exec`` in one namespace; ``files`` are importable while a cell runs; no time budget."""
 
     def __init__(self, files: dict[str, bytes]) -> None:
         self._dir = tempfile.TemporaryDirectory()
@@ -59,6 +58,9 @@ class LocalSession:
 
     def functions(self) -> dict[str, Any]:
         return {k: v for k, v in self.namespace.items() if inspect.isfunction(v)}
+
+    def budget_spent(self) -> str | None:
+        return None
 
     def close(self) -> None:
         self._dir.cleanup()

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from dnn_checks.student import BadValue, MissingFunction, RemoteFunction, Student, StudentCrash, StudentError
+from dnn_checks.student import (
+    BadValue,
+    MissingFunction,
+    RemoteFunction,
+    Student,
+    StudentCrash,
+    StudentError,
+    StudentTimeout,
+)
 
 from autograder.sandbox import bubblewrap
 from autograder.sandbox.bubblewrap import Limits, check_available
+from autograder.sandbox.budget import Budget
 from autograder.sandbox.remote import WorkerFactory, WorkerSession
 
 UNAVAILABLE = check_available()
@@ -28,6 +38,9 @@ CELLS = [
     "def fails(x):\n    return x['missing']\n",
     "def weird():\n    return {1, 2}",
     "def crash():\n    import os\n    os._exit(3)",
+    "def zeros(x, n):\n    return np.zeros(n)",
+    "def inflate(x, n):\n    try:\n        helper_step(np.ones((n, 1)))\n    except RuntimeError:\n        pass\n    return x",
+    "def many(x, n):\n    for _ in range(n):\n        helper_step(x)\n    return x",
 ]
 
 
@@ -186,3 +199,53 @@ def test_a_flat_factory_runs_one_session_at_a_time(factory: WorkerFactory) -> No
         with pytest.raises(RuntimeError, match="one session at a time"):
             factory.session()
     factory.session().close()
+
+
+def test_a_result_far_larger_than_the_inputs_is_refused_unread(student: Student) -> None:
+    np.testing.assert_array_equal(student.call("zeros", np.ones(2), 1000), np.zeros(1000))
+    with pytest.raises(BadValue, match=r"sent back 61\.0 MB, far more than its inputs imply"):
+        student.call("zeros", np.ones(2), 8_000_000)
+    np.testing.assert_array_equal(student.call("scale", np.ones(1)), [20.0])
+
+
+def test_a_callback_on_arrays_larger_than_the_inputs_is_not_run(student: Student) -> None:
+    seen = []
+    with pytest.raises(BadValue, match=r"called helper_step with an array of shape \(100, 1\), larger than its own"):
+        student.call("inflate", np.ones((2, 3)), 100, substitutes={"helper_step": seen.append})
+    assert not seen
+    assert student.call("inflate", np.ones((2, 3)), 3, substitutes={"helper_step": seen.append}).shape == (2, 3)
+    assert [a.shape for a in seen] == [(3, 1)]
+
+
+def test_callbacks_run_within_the_calls_time_limit(session: WorkerSession) -> None:
+    def helper_step(x: np.ndarray) -> np.ndarray:
+        time.sleep(0.05)
+        return x
+
+    began = time.monotonic()
+    with pytest.raises(StudentTimeout, match="ran for more than 1 s"):
+        session.call("many", (np.ones(2), 1000), {}, substitutes={"helper_step": helper_step}, opaque=(), timeout=1)
+    assert time.monotonic() - began < 5
+
+
+def test_the_submission_budget_stops_cells_and_calls_across_sessions(factory: WorkerFactory) -> None:
+    budget = Budget(2, replay_seconds=1)
+    with factory.session(budget=budget) as first:
+        assert first.run_cell("def one():\n    return 1", timeout=10).ok
+        stopped = first.run_cell("import time\ntime.sleep(30)", timeout=10)
+        assert stopped.timed_out and "stopped when the submission's time budget of 2 s ran out" in stopped.error
+        assert first.budget_spent() == "the submission's time budget of 2 s ran out"
+        with pytest.raises(StudentTimeout, match="not run: the submission's time budget of 2 s had run out"):
+            Student(first.functions()).call("one")
+    with factory.session(budget=budget) as second:
+        assert second.run_cell("x = 1", timeout=10).timed_out
+
+
+def test_replays_stop_when_they_would_outrun_their_allowance(factory: WorkerFactory) -> None:
+    with factory.session(budget=Budget(60, replay_seconds=0.5)) as session:
+        assert session.run_cell("import time\ntime.sleep(1)\ndef crash():\n    import os\n    os._exit(3)",
+                                timeout=10).ok
+        with pytest.raises(StudentCrash, match="exited with status 3|died"):
+            Student(session.functions()).call("crash")
+        with pytest.raises(StudentCrash, match=r"would take 1(\.\d)? s, more than the 0.5 s left for that"):
+            Student(session.functions()).call("crash")

@@ -20,6 +20,7 @@ from dnn_checks.student import BadValue, Student, StudentCrash, StudentError, St
 from autograder.sandbox import bubblewrap
 from autograder.sandbox.bubblewrap import BWRAP, Limits, check_available
 from autograder.sandbox.remote import CellRun, WorkerFactory
+from processes import cmdline
 
 UNAVAILABLE = check_available()
 LIMITS = Limits(call_seconds=3, cpu_seconds=30, restarts=1)
@@ -28,40 +29,12 @@ pytestmark = [pytest.mark.sandbox,
                                  reason=f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")]
 
 
-def _parents() -> dict[int, int]:
-    """pid -> parent pid of every process (read from /proc)."""
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    return parents
-
-
-def _descendants(root: int, parents: dict[int, int]) -> set[int]:
-    found, frontier = set(), {root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def _workers(factory: WorkerFactory) -> set[int]:
     """The processes forked by the fork server (the one below bwrap running worker.py)."""
-    parents = _parents()
-    below = _descendants(factory._server.pid, parents)
-    servers = [pid for pid in below if _cmdline(pid).startswith(sys.executable.encode())
-               and _cmdline(parents[pid]).startswith(BWRAP.encode())]
-    return set().union(*(_descendants(pid, parents) for pid in servers))
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+    servers = [pid for pid in bubblewrap.descendants(factory._server.pid)
+               if cmdline(pid).startswith(sys.executable.encode())
+               and cmdline(bubblewrap.parent(pid) or 0).startswith(BWRAP.encode())]
+    return set().union(*(bubblewrap.descendants(pid) for pid in servers))
 
 
 @pytest.fixture(scope="module", params=["nested", "flat"])
@@ -330,6 +303,19 @@ def test_a_forged_reply_forges_only_the_own_result(factory: WorkerFactory) -> No
         with pytest.raises((StudentCrash, StudentError)):
             Student(session.functions()).call("relu", np.ones(2))
     assert_contained(factory)
+
+
+def test_a_forged_giant_reply_is_refused_unread(factory: WorkerFactory) -> None:
+    before = Path("/proc/self/status").read_text()
+    result = run(factory, "import os, struct, time\nos.write(900, struct.pack('>Q', 400 << 20) + bytes(1 << 20))\n"
+                          "time.sleep(30)")
+    assert result.crashed and "sent back 400.0 MB" in result.error and "refused" in result.error
+    assert _rss_kb() - _rss_kb(before) < 100_000
+
+
+def _rss_kb(status: str | None = None) -> int:
+    status = status or Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
 
 
 @pytest.mark.parametrize("victim", ["os.getppid()", "1", "-1", "0"])

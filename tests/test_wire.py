@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograder.sandbox import wire
+from autograder.sandbox.sizes import FACTOR, FLOOR, Sizes
 
 _dtypes = st.one_of(hnp.boolean_dtypes(), hnp.integer_dtypes(), hnp.unsigned_integer_dtypes(), hnp.floating_dtypes())
 _arrays = hnp.arrays(_dtypes, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
@@ -126,12 +127,34 @@ def test_limits_are_enforced_while_decoding() -> None:
         wire.unpack(message, wire.WireLimits(string_chars=99))
     with pytest.raises(wire.ProtocolError, match="Generator"):
         wire.unpack(wire.pack({"g": np.random.default_rng()}), wire.WireLimits(generators=False))
+    with pytest.raises(wire.TooLarge, match="arrays of 1500 elements in all"):
+        wire.unpack(wire.pack({"a": [np.zeros(1000), np.zeros(500)]}), wire.WireLimits(total_elements=1499))
+    assert wire.unpack(message, wire.WireLimits(total_elements=1000))["a"].shape == (1000,)
+
+
+def test_the_sizes_of_a_call_come_from_its_inputs() -> None:
+    sizes = Sizes.of(((np.ones((3, 5)), [4, 7], {"W1": np.ones((2, 3, 1))}, 0.5, 10**9), {"seed": 10**6}))
+    assert sizes == Sizes(side=7, ndim=3, elements=15 + 2 + 6 + 3)
+    assert sizes.budget == FACTOR * (sizes.elements + 49) + FLOOR
+    limits = sizes.wire_limits()
+    assert limits.total_elements == limits.array_elements == sizes.budget
+    assert Sizes.of(((), {})) == Sizes(side=1, ndim=2, elements=0)
+
+
+@pytest.mark.parametrize(("arguments", "refused"), [
+    ((np.ones((7, 1)), np.ones((1, 7))), None),
+    ((np.ones((8, 1)),), "an array of shape (8, 1)"),
+    (({"cache": [(np.ones((1, 2, 3, 4)),)]},), "an array of shape (1, 2, 3, 4)"),
+])
+def test_a_callback_is_refused_for_arrays_its_call_does_not_imply(arguments: tuple, refused: str | None) -> None:
+    why = Sizes.of(((np.ones((3, 5)), [4, 7]), {})).refusal((arguments, {}))
+    assert why == refused or why.startswith(refused)
 
 
 def test_a_huge_array_header_is_refused_before_allocation() -> None:
     header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }"
     blob = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header) + 1) + header + b"\n"
-    with pytest.raises(wire.ProtocolError, match="does not match"):
+    with pytest.raises(wire.TooLarge, match=r"shape \(100000, 100000\)"):
         wire.unpack(payload({"v": {"D": {"a": {"A": 0}}}, "b": [len(blob)]}, blob))
 
 

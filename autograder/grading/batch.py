@@ -45,8 +45,10 @@ class Batch(NamedTuple):
 
 def grade_assignment(*, course_dir: Path | None = None, assignment: str, students: Sequence[str] = (),
                      jobs: int | None = None, json_path: Path | None = None, force: bool = False,
-                     insecure: bool = False, dask: str | None = None, console: Console | None = None) -> Batch:
-    """Grade ``assignment`` (every student, or ``students``); raise CourseError when nothing can be graded."""
+                     insecure: bool = False, dask: str | None = None, budget: float | None = None,
+                     console: Console | None = None) -> Batch:
+    """Grade ``assignment`` (every student, or ``students``), ``budget`` seconds of wall time each at most
+    (None: ``Limits.submission_seconds``); raise CourseError when nothing can be graded."""
     root = course.find_course(course_dir)
     sources = course.source_notebooks(root, assignment)
     _require_sandbox(insecure=insecure, remote=dask is not None)
@@ -55,9 +57,11 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
     with gradebook.Recorder(root) as recorder:
         names = sorted(set(students)) if students else all_students(recorder, root)
         kept, todo = _reuse(recorder, root, assignment, names, version=version, force=force)
-        tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure} for s in todo]
+        tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure, "budget": budget}
+                 for s in todo]
         results = (parallel.run_dask(tasks, address=dask) if dask
-                   else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure))
+                   else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure,
+                                           budget=budget))
         graded = [_finish(recorder, root, assignment, item, version=version, content=todo[item["student"]])
                   for item in _progress(results, len(tasks), console)]
     batch = Batch(root, assignment, version, sorted(kept + graded))
@@ -110,7 +114,12 @@ def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dic
     if "failure" in item:
         note = Note("grader_failed", None, item["failure"])
         return Outcome(student, "failed", ungraded_result(assignment_inputs(root, assignment).sources, note), 0.0)
-    result = dataclasses.replace(StudentResult.from_json(item["result"]), seconds=item["seconds"])
+    if "lost" in item:  # its grading process died or was stopped: every cell at 0, with the reason
+        result = ungraded_result(assignment_inputs(root, assignment).sources, Note("process_died", None, item["lost"]),
+                                 item["status"])
+    else:
+        result = StudentResult.from_json(item["result"])
+    result = dataclasses.replace(result, seconds=item["seconds"])
     _record(recorder, root, assignment, student, result)
     store.save(root, assignment, student, result, version=version, content=content)
     return Outcome(student, "graded", result, item["seconds"])

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 from dnn_checks.results import CheckResult, collecting
 
 from autograder import course
-from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, StudentResult
+from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, Status, StudentResult
 from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
@@ -47,6 +47,7 @@ class Session(Protocol):
 
     def run_cell(self, source: str, *, timeout: float) -> CellRun: ...
     def functions(self) -> Mapping[str, Any]: ...
+    def budget_spent(self) -> str | None: ...
     def close(self) -> None: ...
 
 
@@ -56,12 +57,15 @@ def grade_notebook(session: Session, steps: list[Step], source: SourceNotebook) 
     grades: dict[str, CellResult] = {}
     notes: list[Note] = []
     for step in steps:
+        if session.budget_spent():  # the cells not reached are not run, and say so once each
+            break
         if step.where == "trusted":
             grades[step.label] = _test_cell(session, step, _points(source, step.label), notes)
             notes = []
         else:
             notes += _student_cell(session, step)
-    return {c.grade_id: grades[c.grade_id] if c.role == "test" else CellResult(c.grade_id, "manual", 0.0, c.points)
+    spent = session.budget_spent()
+    return {c.grade_id: grades.get(c.grade_id) or _not_reached(c.grade_id, c.points, c.role, spent)
             for c in source.graded()}
 
 
@@ -120,6 +124,13 @@ def _points(source: SourceNotebook, grade_id: str) -> float:
     return next(c.points for c in source.cells if c.grade_id == grade_id)
 
 
+def _not_reached(grade_id: str, points: float, role: str, spent: str | None) -> CellResult:
+    """A grade cell the walk did not reach: graded by hand, or a test cell after the budget ran out."""
+    if role == "manual":
+        return CellResult(grade_id, "manual", 0.0, points)
+    return CellResult(grade_id, "timeout", 0.0, points, notes=(Note("budget_spent", None, spent or ""),))
+
+
 def _short(text: str | None) -> str:
     text = (text or "").strip()
     return text if len(text) <= NOTE_CHARS else text[:NOTE_CHARS] + " [...]"
@@ -136,9 +147,9 @@ def grade_submission(start: Callable[[], Session], notebooks: Mapping[str, Any],
     return StudentResult(graded, tuple(sorted(set(notebooks) - set(sources))))
 
 
-def ungraded_result(sources: Mapping[str, SourceNotebook], note: Note) -> StudentResult:
-    """A result with every cell of every notebook at 0, not run for the reason ``note`` gives."""
-    return StudentResult({name: _not_run(source, note) for name, source in sources.items()})
+def ungraded_result(sources: Mapping[str, SourceNotebook], note: Note, status: Status = "not_run") -> StudentResult:
+    """A result with every cell of every notebook at 0 and ``status``, for the reason ``note`` gives."""
+    return StudentResult({name: _not_run(source, note, status) for name, source in sources.items()})
 
 
 def _notebook_result(start: Callable[[], Session], path: Path | None, source: SourceNotebook,
@@ -154,8 +165,8 @@ def _notebook_result(start: Callable[[], Session], path: Path | None, source: So
         return NotebookResult(grade_notebook(session, steps, source))
 
 
-def _not_run(source: SourceNotebook, note: Note) -> NotebookResult:
-    return NotebookResult({c.grade_id: CellResult(c.grade_id, "not_run", 0.0, c.points) for c in source.graded()},
+def _not_run(source: SourceNotebook, note: Note, status: Status = "not_run") -> NotebookResult:
+    return NotebookResult({c.grade_id: CellResult(c.grade_id, status, 0.0, c.points) for c in source.graded()},
                           (note,))
 
 
@@ -181,4 +192,6 @@ def grade_student(factory: Any, root: str | Path, assignment: str, student: str)
     """Grade one student's submission in fresh sessions of ``factory`` (a WorkerFactory)."""
     inputs = assignment_inputs(Path(root), assignment)
     submitted = course.submission(Path(root), student, assignment)
-    return grade_submission(lambda: factory.session(inputs.files), submitted.notebooks, inputs.sources, inputs.others)
+    budget = factory.budget()  # one wall-time budget for all the submission's notebooks
+    return grade_submission(lambda: factory.session(inputs.files, budget=budget), submitted.notebooks, inputs.sources,
+                            inputs.others)

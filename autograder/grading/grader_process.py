@@ -6,11 +6,15 @@ pipeline (the checks, the hidden checks and the reference come in with the test 
 It serves a local process pool and Dask workers alike; a lock makes sure one process grades
 one submission at a time (a test cell captures the process's stdout). When the sandbox
 cannot start, every task says why instead of grading.
+
+A task is ``{"root", "assignment", "student", "insecure", "budget"}`` (``budget``: the
+submission's wall time in seconds, None for ``Limits.submission_seconds``).
 """
 
 from __future__ import annotations
 
-import atexit
+import multiprocessing.util
+import resource
 import threading
 import time
 from typing import Any
@@ -20,7 +24,7 @@ _startup_error: str | None = None
 _lock = threading.Lock()
 
 
-def start(insecure: bool) -> None:
+def start(insecure: bool, budget: float | None = None) -> None:
     """Start this process's fork server (once), before anything secret is imported."""
     global _factory, _startup_error
     if _factory is not None or _startup_error is not None:
@@ -28,16 +32,33 @@ def start(insecure: bool) -> None:
     try:
         from autograder.sandbox.remote import WorkerFactory
 
-        _factory = WorkerFactory(insecure=insecure)
-        atexit.register(_factory.close)
+        _factory = WorkerFactory(insecure=insecure, limits=limits(budget))
+        # Closed at exit, and also when a process pool stops this process (pebble runs these finalizers then).
+        multiprocessing.util.Finalize(_factory, _factory.close, exitpriority=10)
     except Exception as exc:  # noqa: BLE001 - reported by every task of this process
         _startup_error = f"{type(exc).__name__}: {exc}"
 
 
+def limits(budget: float | None) -> Any:
+    """The sandbox's limits, with a submission's wall time of ``budget`` seconds (None: the default)."""
+    from autograder.sandbox.bubblewrap import Limits
+
+    return Limits() if budget is None else Limits(submission_seconds=budget)
+
+
+def start_in_pool(insecure: bool, budget: float | None) -> None:
+    """A local pool's grading process: :func:`start`, then its address space capped at
+    ``Limits.grader_memory`` (an allocation past it is a MemoryError, not the machine's memory)."""
+    start(insecure, budget)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = min(n for n in (soft, hard, limits(budget).grader_memory) if n != resource.RLIM_INFINITY)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 def grade_task(task: dict[str, Any]) -> dict[str, Any]:
-    """Grade ``task`` (``{"root", "assignment", "student", "insecure"}``); JSON-able values come back."""
+    """Grade ``task``; JSON-able values come back."""
     with _lock:
-        start(task["insecure"])
+        start(task["insecure"], task.get("budget"))
         if _startup_error is not None:
             return {"student": task["student"], "failure": f"the sandbox did not start: {_startup_error}"}
         from autograder.grading.cells import grade_student

@@ -2,39 +2,59 @@
 
 Each grading process (a fresh interpreter, so nothing of the caller is inherited) starts
 its sandbox fork server before it imports anything secret, then grades one submission after
-another (:mod:`autograder.grading.grader_process`). Tasks and results are JSON-able values. On a
-Dask cluster every worker runs the same sandbox and must see the course directory at the
-same path (a shared file system); give the workers one thread each, or they grade in turn.
+another (:mod:`autograder.grading.grader_process`). Tasks and results are JSON-able values.
+
+The local pool (``pebble``) replaces a grading process that dies (its memory limit, a signal)
+or outlives its submission's time budget by ``GRACE`` seconds: only the submission it was
+grading is lost, reported with every cell at 0 and the reason, and the rest of the batch is
+graded. On a Dask cluster every worker runs the same sandbox and must see the course
+directory at the same path (a shared file system); give the workers one thread each, or they
+grade in turn; Dask's nanny, not this module, bounds their memory.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from typing import Any
 
+from pebble import ProcessExpired, ProcessPool
+
 from autograder.grading import grader_process
+
+#: Seconds a grading process may run past its submission's budget (its start and the imports of its first task).
+GRACE = 60.0
 
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def run_local(tasks: Sequence[dict[str, Any]], *, jobs: int, insecure: bool) -> Iterator[dict[str, Any]]:
-    """Grade ``tasks`` in ``jobs`` spawned processes; yield each result as it comes."""
+def run_local(tasks: Sequence[dict[str, Any]], *, jobs: int, insecure: bool,
+              budget: float | None = None) -> Iterator[dict[str, Any]]:
+    """Grade ``tasks`` in ``jobs`` spawned processes, ``budget`` seconds each; yield each result as it comes."""
     if not tasks:
         return
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context,
-                               initializer=grader_process.start, initargs=(insecure,))
+    timeout = grader_process.limits(budget).submission_seconds + GRACE
+    pool = ProcessPool(max_workers=max(1, min(jobs, len(tasks))), context=multiprocessing.get_context("spawn"),
+                       initializer=grader_process.start_in_pool, initargs=(insecure, budget))
+    finished = False
     try:
-        futures = {pool.submit(grader_process.grade_task, task): task for task in tasks}
+        scheduled = time.monotonic()
+        futures = {pool.schedule(grader_process.grade_task, args=(task,), timeout=timeout): task for task in tasks}
         for future in as_completed(futures):
-            yield _outcome(future, futures[future])
-    finally:  # interrupted: the submissions not started yet are dropped, not graded in the background
-        pool.shutdown(wait=True, cancel_futures=True)
+            yield _outcome(future, futures[future], time.monotonic() - scheduled)
+        finished = True
+    finally:  # interrupted: the submissions not finished are dropped, not graded in the background
+        if finished:
+            pool.close()
+        else:
+            pool.stop()
+        pool.join()
 
 
 def run_dask(tasks: Sequence[dict[str, Any]], *, address: str) -> Iterator[dict[str, Any]]:
@@ -46,12 +66,32 @@ def run_dask(tasks: Sequence[dict[str, Any]], *, address: str) -> Iterator[dict[
         futures = client.map(grader_process.grade_task, list(tasks), pure=False)
         by_key = {f.key: task for f, task in zip(futures, tasks)}
         for future in dask_completed(futures):
-            yield _outcome(future, by_key[future.key])
+            yield _outcome(future, by_key[future.key], 0.0)
 
 
-def _outcome(future: Any, task: dict[str, Any]) -> dict[str, Any]:
-    """The task's result, or a failure naming what went wrong in the grading process itself."""
+def _outcome(future: Any, task: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """The task's result; a dead grading process's submission at 0 with the reason (``seconds``: since it
+    was scheduled); or a failure naming what went wrong in the grading process itself."""
     try:
         return future.result()
+    except ProcessExpired as exc:
+        return _lost(task, f"the grading process died while grading this submission ({_ending(exc.exitcode)})",
+                     "crashed", seconds)
+    except TimeoutError:
+        return _lost(task, "the grading process ran past the submission's time budget and was stopped", "timeout",
+                     seconds)
     except Exception as exc:  # noqa: BLE001 - a lost process loses one submission, not the batch
         return {"student": task["student"], "failure": f"the grading process failed: {type(exc).__name__}: {exc}"}
+
+
+def _lost(task: dict[str, Any], why: str, status: str, seconds: float) -> dict[str, Any]:
+    """A submission whose grading process was lost: ``status`` (``crashed`` or ``timeout``) and why, for the batch."""
+    return {"student": task["student"], "lost": why, "status": status, "seconds": seconds}
+
+
+def _ending(exitcode: int | None) -> str:
+    """How a process ended, from its exit code (negative: the signal that killed it)."""
+    if exitcode is None or exitcode >= 0:
+        return f"exit status {exitcode}"
+    name = signal.Signals(-exitcode).name if -exitcode in set(signal.Signals) else f"signal {-exitcode}"
+    return f"killed by {name}" + (": out of memory, or a limit" if name == "SIGKILL" else "")

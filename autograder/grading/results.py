@@ -26,9 +26,11 @@ Status = Literal["passed", "partial", "failed", "error", "timeout", "crashed", "
 #: raised NotImplementedError: an exercise not done yet), took the worker down (``cell_crashed``) or ran
 #: out of time (``cell_timeout``); the notebook or a cell was repaired (``repaired``) or an answer cell is
 #: missing (``missing``); the test cell itself could not run (``test_failed``). A whole notebook was not
-#: submitted, is unreadable, belongs to another assignment, or the grader failed on it.
+#: submitted, is unreadable, belongs to another assignment, or the grader failed on it; the submission's time
+#: budget ran out before a cell (``budget_spent``); the grading process died while grading it (``process_died``).
 NoteKind = Literal["cell_raised", "cell_not_implemented", "cell_crashed", "cell_timeout", "repaired", "missing",
-                   "test_failed", "not_submitted", "unreadable", "wrong_assignment", "grader_failed"]
+                   "test_failed", "not_submitted", "unreadable", "wrong_assignment", "grader_failed",
+                   "budget_spent", "process_died"]
 STATUSES: tuple[str, ...] = get_args(Status)
 
 

@@ -42,7 +42,13 @@ _ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "MPLBACKEND"
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one submission's worker (sizes in bytes, times in seconds)."""
+    """Resource limits of one submission's worker, and of the grader's work for it (bytes, seconds).
+
+    ``submission_seconds``: the wall time of everything run for one submission (cells, calls,
+    retries, replays; ``autograder.sandbox.budget``), of which at most ``replay_seconds`` for
+    replaying cells after the worker died (``restarts`` times at most); ``grader_memory``: the
+    address space of the grading process itself (``autograder.grading.grader_process``).
+    """
 
     cpu_seconds: int = 300
     address_space: int = 2 << 30
@@ -54,6 +60,9 @@ class Limits:
     call_seconds: float = 10.0
     start_seconds: float = 60.0
     restarts: int = 3
+    submission_seconds: float = 180.0
+    replay_seconds: float = 30.0
+    grader_memory: int = 4 << 30
 
 
 def check_available() -> str | None:
@@ -180,20 +189,21 @@ def remove_scratch(path: str) -> None:
 def sweep(root: int) -> None:
     """SIGKILL every process below ``root`` (the flat fork server), until none is left."""
     for _ in range(100):
-        below = _descendants(root)
+        below = descendants(root)
         if not below:
             return
         for pid in below:
             with contextlib.suppress(OSError):
                 pidfd = os.pidfd_open(pid)
-                if _parent(pid) in below | {root}:  # still ours: the pid was not reused meanwhile
+                if parent(pid) in below | {root}:  # still ours: the pid was not reused meanwhile
                     signal.pidfd_send_signal(pidfd, signal.SIGKILL)
                 os.close(pidfd)
         time.sleep(0.01)
 
 
-def _descendants(root: int) -> set[int]:
-    parents = {int(entry.name): _parent(int(entry.name)) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
+def descendants(root: int) -> set[int]:
+    """The pids of every process below ``root``, read from /proc."""
+    parents = {int(entry.name): parent(int(entry.name)) for entry in Path("/proc").iterdir() if entry.name.isdigit()}
     found, frontier = set(), {root}
     while frontier:
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
@@ -201,7 +211,8 @@ def _descendants(root: int) -> set[int]:
     return found
 
 
-def _parent(pid: int) -> int | None:
+def parent(pid: int) -> int | None:
+    """The parent pid of ``pid``, None when it is gone."""
     try:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):

@@ -17,6 +17,18 @@ and the failure reported like a crash.
 A crash or a timeout kills the worker. The next use starts a fresh one and replays the cells
 that had succeeded, at most ``Limits.restarts`` times per session; after that every cell
 and call fails at once with the reason.
+
+What the grader does for one submission is bounded:
+
+- time: every cell and call (with the callbacks it makes, and the retries a check makes)
+  ends by its own limit and by the submission's :class:`~autograder.sandbox.budget.Budget`
+  (``Limits.submission_seconds``), shared by the sessions of the submission; a replay also
+  draws on ``Limits.replay_seconds``, and is not tried when the cells' first run took longer
+  than what is left of that. Once the budget is spent, nothing more runs (``budget_spent``);
+- sizes: a call's reply and callbacks are decoded with the limits its own inputs imply
+  (:mod:`autograder.sandbox.sizes`); a larger frame kills the worker unread and the call
+  fails with ``BadValue``; a callback whose arrays are larger than the inputs imply is not
+  run (the student code gets an error) and the call fails with ``BadValue`` whatever it returns.
 """
 
 from __future__ import annotations
@@ -38,11 +50,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from dnn_checks.student import BadValue, MissingFunction, StudentCrash, StudentError, StudentTimeout
+from dnn_checks.student import BadValue, MissingFunction, StudentCrash, StudentError, StudentFailure, StudentTimeout
 from dnn_checks.values import UnsupportedValue, to_base
 
 from autograder.sandbox import bubblewrap, wire
 from autograder.sandbox.bubblewrap import Limits
+from autograder.sandbox.budget import Budget, Limit
+from autograder.sandbox.sizes import Sizes
 
 __all__ = ["CellRun", "Limits", "RemoteFunction", "SandboxUnavailable", "WorkerFactory", "WorkerSession"]
 
@@ -58,6 +72,8 @@ _SIGNALS = {"SIGSEGV": "died with a segmentation fault", "SIGBUS": "died with a 
 _PEER_CLOSED = "the peer closed the connection"
 _CELL_REPLIES = frozenset({"cell_done"})
 _CALL_REPLIES = frozenset({"result", "raised", "bad_value", "missing"})
+#: A cell's reply holds text and names only (its output is capped at ``Limits.output_chars``).
+_CELL_LIMITS = wire.WireLimits(message_bytes=16 << 20, array_elements=0, total_elements=0)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -77,11 +93,12 @@ class CellRun:
 
 
 class _Dead(Exception):
-    """The worker is gone; ``timeout`` tells a time limit from a crash."""
+    """The worker is gone (or nothing more may run); ``failure`` is what it costs the call:
+    StudentTimeout for a time limit, BadValue for a reply too large, StudentCrash otherwise."""
 
-    def __init__(self, reason: str, *, timeout: bool = False) -> None:
+    def __init__(self, reason: str, *, failure: type[StudentFailure] = StudentCrash) -> None:
         super().__init__(reason)
-        self.timeout = timeout
+        self.failure = failure
 
 
 class WorkerFactory:
@@ -131,12 +148,17 @@ class WorkerFactory:
         os.close(pidfd)
         self._control.settimeout(None)
 
-    def session(self, files: Mapping[str, bytes] | Path = {}) -> WorkerSession:
-        """A session on a fresh worker whose scratch dir holds ``files`` (or a directory's files)."""
+    def session(self, files: Mapping[str, bytes] | Path = {}, *, budget: Budget | None = None) -> WorkerSession:
+        """A session on a fresh worker whose scratch dir holds ``files`` (or a directory's files),
+        drawing on ``budget`` (shared by a submission's sessions; by default one of its own)."""
         if self.mode == "flat" and self._live:
             raise RuntimeError("without nested namespaces, a WorkerFactory runs one session at a time")
         self._live += 1
-        return WorkerSession(self, _read_files(files))
+        return WorkerSession(self, _read_files(files), budget or self.budget())
+
+    def budget(self) -> Budget:
+        """A fresh budget for one submission, starting now."""
+        return Budget(self.limits.submission_seconds, replay_seconds=self.limits.replay_seconds)
 
     def _session_closed(self) -> None:
         self._live -= 1
@@ -218,40 +240,50 @@ class _Worker:
             raise _Dead(f"the worker did not start: {exc}") from None
         self.scratch = hello["scratch"] if isinstance(hello.get("scratch"), str) else None
 
-    def request(self, message: dict, timeout: float, expect: frozenset[str],
-                callbacks: Mapping[str, Callable[..., Any]] = {}) -> dict:
-        """Send ``message`` and return the reply (its op in ``expect``), serving callbacks.
+    def request(self, message: dict, limit: Limit, expect: frozenset[str], *,
+                callbacks: _Callbacks | None = None, limits: wire.WireLimits = _CELL_LIMITS) -> dict:
+        """Send ``message`` and return the reply (its op in ``expect``), serving ``callbacks``,
+        within ``limit`` (callbacks included), decoding with ``limits``.
 
-        _Dead on a crash, a timeout, a malformed frame or an unexpected reply.
+        _Dead on a crash, a timeout, a malformed or too large frame or an unexpected reply.
         """
         data = wire.frame(message)
         try:
-            return self._exchange(data, time.monotonic() + timeout, expect, callbacks)
+            return self._exchange(data, time.monotonic() + limit.seconds, expect, callbacks, limits)
         except TimeoutError:
             self.kill()
-            raise _Dead(f"it ran for more than {timeout:g} s and was stopped", timeout=True) from None
+            raise _Dead(limit.why, failure=StudentTimeout) from None
         except (OSError, EOFError) as exc:
             self.kill()
             how = str(exc) if isinstance(exc, EOFError) and str(exc) != _PEER_CLOSED else _UNKNOWN_END
             raise _Dead(f"the process running it {how}") from None
+        except wire.TooLarge as exc:
+            self.kill()
+            raise _Dead(_too_large(exc), failure=BadValue) from None
         except (wire.ProtocolError, KeyError, TypeError) as exc:
             self.kill()
             raise _Dead(f"the worker broke the protocol ({exc})") from None
 
-    def _exchange(self, data: bytes, deadline: float, expect: frozenset[str],
-                  callbacks: Mapping[str, Callable[..., Any]]) -> dict:
+    def _exchange(self, data: bytes, deadline: float, expect: frozenset[str], callbacks: _Callbacks | None,
+                  limits: wire.WireLimits) -> dict:
         self.sock.sendall(data)
         while True:
             self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            reply = wire.recv(self.sock)
+            reply = wire.recv(self.sock, limits)
             if reply.get("op") in expect:
                 return _checked(reply)
             if reply.get("op") == "exited":
                 raise EOFError(_ending(reply))
-            wire.send(self.sock, _callback(reply, callbacks))
+            if callbacks is None or reply.get("op") != "callback":
+                raise wire.ProtocolError(f"unexpected message {reply.get('op')!r}")
+            if time.monotonic() >= deadline:
+                raise TimeoutError
+            wire.send(self.sock, callbacks.run(reply))
 
     def kill(self) -> None:
-        """SIGKILL the child (pid 1 of its namespace: everything in it dies), free its resources."""
+        """SIGKILL the child (pid 1 of its namespace: everything in it dies), free its resources (once)."""
+        if self.sock.fileno() == -1:
+            return
         if self.pidfd is not None:
             alive = not select.select([self.pidfd], [], [], 0)[0]  # so its pid is not reused yet
             with contextlib.suppress(ProcessLookupError):
@@ -307,29 +339,51 @@ def _receive_hello(sock: socket.socket, timeout: float) -> tuple[int, int, dict]
     return os.pidfd_open(pids[0]), pids[0], hello
 
 
-def _callback(message: dict, callbacks: Mapping[str, Callable[..., Any]]) -> dict:
-    """Run a trusted substitute for the student code; its failure becomes an error message."""
-    if message.get("op") != "callback":
-        raise wire.ProtocolError(f"unexpected message {message.get('op')!r}")
-    function = callbacks[message["name"]]
-    args, kwargs = message["args"], message["kwargs"]
-    if type(args) is not tuple or type(kwargs) is not dict:
-        raise wire.ProtocolError("callback arguments are not a tuple and a dict")
-    try:
-        return {"op": "callback_result", "value": to_base(function(*args, **kwargs))}
-    except Exception as exc:  # noqa: BLE001 - reported inside the student code
-        return {"op": "callback_error", "error": f"{type(exc).__name__}: {exc}"}
+def _too_large(exc: wire.TooLarge) -> str:
+    """A reply over the call's size limits, in the student's terms."""
+    if exc.unit == "bytes":
+        size = f"{exc.size / 2**20:.1f} MB, far more than its inputs imply (at most {exc.limit / 2**20:.1f} MB)"
+    else:
+        size = f"{exc.what} of {exc.size:,} {exc.unit}, far more than its inputs imply (at most {exc.limit:,})"
+    return f"it sent back {size}: the grader refused it"
+
+
+@dataclass
+class _Callbacks:
+    """The trusted substitutes of one call, run only on arguments of the sizes its inputs imply.
+
+    ``refused`` says why a callback was not run: the call then fails, whatever it returns.
+    """
+
+    functions: Mapping[str, Callable[..., Any]]
+    sizes: Sizes
+    refused: str | None = None
+
+    def run(self, message: dict) -> dict:
+        """The reply to a ``callback`` message: the substitute's value, or its failure as an error."""
+        name, args, kwargs = message["name"], message["args"], message["kwargs"]
+        function = self.functions[name]
+        if type(args) is not tuple or type(kwargs) is not dict:
+            raise wire.ProtocolError("callback arguments are not a tuple and a dict")
+        why = self.sizes.refusal((args, kwargs))
+        if why:
+            self.refused = self.refused or f"it called {name} with {why}: the grader did not run it"
+            return {"op": "callback_error", "error": f"not run on {why}"}
+        try:
+            return {"op": "callback_result", "value": to_base(function(*args, **kwargs))}
+        except Exception as exc:  # noqa: BLE001 - reported inside the student code
+            return {"op": "callback_error", "error": f"{type(exc).__name__}: {exc}"}
 
 
 class WorkerSession:
-    """One submission's worker: cells run in order, functions are called through proxies."""
+    """One submission's worker: cells run in order, functions are called through proxies, within ``budget``."""
 
-    def __init__(self, factory: WorkerFactory, files: dict[str, bytes]) -> None:
-        self._factory, self._files, self.limits = factory, files, factory.limits
+    def __init__(self, factory: WorkerFactory, files: dict[str, bytes], budget: Budget) -> None:
+        self._factory, self._files, self.limits, self._budget = factory, files, factory.limits, budget
         self._worker: _Worker | None = None
-        self._history: list[tuple[str, float]] = []
+        self._history: list[tuple[str, float, float]] = []  # source, time limit, seconds it took
         self._names: list[str] = []
-        self._restarts, self._reason, self._closed = 0, None, False
+        self._restarts, self._reason, self._gone, self._closed = 0, None, None, False
         try:
             self._start()
         except _Dead as exc:
@@ -346,39 +400,70 @@ class WorkerSession:
         self._worker = worker
 
     def _live(self) -> _Worker:
-        """The worker, restarted with the successful cells replayed if it died; _Dead when out of restarts."""
+        """The worker, restarted with the successful cells replayed if it died; _Dead when it may not be,
+        or when the submission's budget is spent."""
+        if self._budget.left() <= 0:
+            raise _Dead(f"not run: {self._budget} had run out", failure=StudentTimeout)
         if self._worker is not None:
             return self._worker
-        if self._restarts >= self.limits.restarts:
-            raise _Dead(f"not run: the worker was restarted {self._restarts} times already (last: {self._reason})")
+        self._gone = self._gone or self._why_not_restarted()
+        if self._gone:
+            raise _Dead(self._gone)
         self._restarts += 1
+        began = time.monotonic()
         try:
             self._start()
-            for source, timeout in self._history:
-                self._cell(source, timeout)
+            for source, timeout, _ in self._history:
+                self._cell(source, self._limit(timeout, replay=True))
         except _Dead as exc:
             self._lost(exc)
             raise
+        finally:
+            self._budget.replayed(time.monotonic() - began)
         return self._worker
 
+    def _why_not_restarted(self) -> str | None:
+        """Why the worker may not be restarted: out of restarts, or a replay longer than the time left for it."""
+        if self._restarts >= self.limits.restarts:
+            return f"not run: the worker was restarted {self._restarts} times already (last: {self._reason})"
+        cost, left = sum(seconds for _, _, seconds in self._history), self._budget.replay_left()
+        if cost > left:
+            return (f"not run: the worker stopped ({self._reason}), and running the cells before this one again "
+                    f"would take {round(cost, 1):g} s, more than the {round(left, 1):g} s left for that")
+        return None
+
     def _lost(self, exc: _Dead) -> None:
+        if self._worker is not None:
+            self._worker.kill()
         self._worker, self._reason = None, str(exc)
+
+    def _limit(self, timeout: float, *, replay: bool = False) -> Limit:
+        """The time of the next request (its own ``timeout``, or less when the budget says so)."""
+        limit = self._budget.limit(timeout, replay=replay)
+        if limit.seconds <= 0:
+            raise _Dead(limit.why, failure=StudentTimeout)
+        return limit
+
+    def budget_spent(self) -> str | None:
+        """Why nothing more may run for this submission (its time budget ran out), or None."""
+        return f"{self._budget} ran out" if self._budget.left() <= 0 else None
 
     def run_cell(self, source: str, *, timeout: float) -> CellRun:
         """Run one cell's source after the cells run so far."""
         try:
             self._live()
-            reply = self._cell(source, timeout)
+            began = time.monotonic()
+            reply = self._cell(source, self._limit(timeout))
         except _Dead as exc:
             self._lost(exc)
             return CellRun(ok=False, output="", error=f"The cell did not finish: {exc}.", crashed=True,
-                           timed_out=exc.timeout)
+                           timed_out=exc.failure is StudentTimeout)
         if reply["ok"]:
-            self._history.append((source, timeout))
+            self._history.append((source, timeout, time.monotonic() - began))
         return CellRun(ok=reply["ok"], output=reply["output"], error=reply["error"], crashed=False)
 
-    def _cell(self, source: str, timeout: float) -> dict:
-        reply = self._worker.request({"op": "cell", "source": source}, timeout, _CELL_REPLIES)
+    def _cell(self, source: str, limit: Limit) -> dict:
+        reply = self._worker.request({"op": "cell", "source": source}, limit, _CELL_REPLIES)
         self._names = reply["functions"]
         return reply
 
@@ -391,12 +476,16 @@ class WorkerSession:
         """See :meth:`RemoteFunction.remote_call`."""
         message = {"op": "call", "name": name, "args": _plain(tuple(args)), "kwargs": _plain(dict(kwargs)),
                    "substitutes": sorted(substitutes), "opaque": [int(i) for i in opaque]}
+        sizes = Sizes.of((message["args"], message["kwargs"]))
+        callbacks = _Callbacks(substitutes, sizes)
         try:
-            reply = self._live().request(message, timeout, _CALL_REPLIES, substitutes)
+            reply = self._live().request(message, self._limit(timeout), _CALL_REPLIES, callbacks=callbacks,
+                                         limits=sizes.wire_limits())
         except _Dead as exc:
             self._lost(exc)
-            failure = StudentTimeout if exc.timeout else StudentCrash
-            raise failure(f"{name}: {exc}") from None
+            raise exc.failure(f"{name}: {exc}") from None
+        if callbacks.refused:
+            raise BadValue(f"{name}: {callbacks.refused}")
         return _outcome(name, reply, args, kwargs)
 
     def close(self) -> None:
@@ -405,8 +494,7 @@ class WorkerSession:
             self._worker.kill()
             self._worker = None
         if not self._closed:
-            self._closed, self._restarts = True, self.limits.restarts
-            self._reason = "the session was closed"
+            self._closed, self._gone = True, "not run: the session was closed"
             self._factory._session_closed()
 
     def __enter__(self) -> WorkerSession:

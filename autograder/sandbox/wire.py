@@ -15,7 +15,10 @@ These are exactly the base values of :mod:`dnn_checks.values` plus Generators. D
 validates everything (message size, header size, depth, string length, array elements,
 dtype kind, byte order, blob length against the ``.npy`` header) and raises
 :class:`ProtocolError` for anything else: a malformed frame means a broken or hostile
-worker, which the grader treats as a crash. Nothing is ever unpickled.
+worker, which the grader treats as a crash. A frame or a message over a size limit raises
+its subclass :class:`TooLarge` before its data is read or its arrays are made (the
+grader's limits for one call come from the call's inputs, ``autograder.sandbox.sizes``).
+Nothing is ever unpickled.
 
 This module imports only numpy and ``dnn_checks.values`` (which imports only numpy), so
 the worker can load it inside the sandbox from a directory that holds nothing else.
@@ -46,8 +49,18 @@ class ProtocolError(Exception):
     """A frame or message that breaks the wire format (the peer is broken or hostile)."""
 
 
+class TooLarge(ProtocolError):
+    """A frame (within the wire's own limit), header, array or string over the limits of this message:
+    ``size`` against ``limit`` (in ``unit``)."""
+
+    def __init__(self, what: str, size: int, limit: int, unit: str) -> None:
+        super().__init__(f"{what} of {size} {unit} exceeds the limit of {limit}")
+        self.what, self.size, self.limit, self.unit = what, size, limit, unit
+
+
 class WireLimits(NamedTuple):
-    """Bounds checked while decoding. Depth counts containers (the message dict is one)."""
+    """Bounds checked while decoding. Depth counts containers (the message dict is one);
+    ``total_elements`` counts the elements of all the message's arrays together."""
 
     message_bytes: int = 512 << 20
     header_bytes: int = 16 << 20
@@ -55,6 +68,7 @@ class WireLimits(NamedTuple):
     depth: int = MAX_DEPTH + 4
     string_chars: int = 1 << 20
     generators: bool = True
+    total_elements: int = 64_000_000
 
 
 def pack(message: dict[str, Any]) -> bytes:
@@ -79,8 +93,10 @@ def _unpack(view: memoryview, limits: WireLimits) -> dict[str, Any]:
     if len(view) < 4:
         raise ProtocolError("payload shorter than its header length")
     (size,) = struct.unpack(">I", view[:4])
-    if size > limits.header_bytes or 4 + size > len(view):
-        raise ProtocolError(f"header of {size} bytes does not fit the limits or the payload")
+    if size > limits.header_bytes:
+        raise TooLarge("a header", size, limits.header_bytes, "bytes")
+    if 4 + size > len(view):
+        raise ProtocolError(f"header of {size} bytes does not fit the payload")
     header = _json(bytes(view[4:4 + size]))
     if not isinstance(header, dict) or set(header) != {"v", "b"} or not isinstance(header["b"], list):
         raise ProtocolError("header is not {'v': ..., 'b': [...]}")
@@ -113,8 +129,10 @@ def recv(sock: socket.socket, limits: WireLimits = WireLimits()) -> dict[str, An
 def frame_size(head: bytes | memoryview, limits: WireLimits = WireLimits()) -> int:
     """The payload size announced by the 8 bytes that start a frame, checked against the limit."""
     (size,) = struct.unpack(">Q", head)
+    if size > WireLimits().message_bytes:
+        raise ProtocolError(f"a frame of {size} bytes exceeds the wire's limit of {WireLimits().message_bytes}")
     if size > limits.message_bytes:
-        raise ProtocolError(f"frame of {size} bytes exceeds the limit of {limits.message_bytes}")
+        raise TooLarge("a frame", size, limits.message_bytes, "bytes")
     return size
 
 
@@ -178,7 +196,7 @@ class _Decoder:
     """Rebuild values from a JSON tree and its blobs, checking every limit on the way."""
 
     def __init__(self, blobs: list[memoryview], limits: WireLimits) -> None:
-        self.blobs, self.limits, self.used = blobs, limits, set()
+        self.blobs, self.limits, self.used, self.elements = blobs, limits, set(), 0
 
     def value(self, tree: Any, depth: int) -> Any:
         if depth > self.limits.depth:
@@ -189,7 +207,7 @@ class _Decoder:
             return tree
         if type(tree) is str:
             if len(tree) > self.limits.string_chars:
-                raise ProtocolError(f"string of {len(tree)} characters exceeds {self.limits.string_chars}")
+                raise TooLarge("a string", len(tree), self.limits.string_chars, "characters")
             return tree
         if type(tree) is not dict or len(tree) != 1 or next(iter(tree)) not in _TAGS:
             raise ProtocolError(f"unknown tree node {str(tree)[:60]!r}")
@@ -220,7 +238,11 @@ class _Decoder:
         if type(body) is not int or not 0 <= body < len(self.blobs) or body in self.used:
             raise ProtocolError(f"array reference {body!r} is not a fresh blob index")
         self.used.add(body)
-        return _load_npy(self.blobs[body], self.limits.array_elements)
+        dtype, shape, offset = _npy_header(self.blobs[body], self.limits.array_elements)
+        self.elements += math.prod(shape)
+        if self.elements > self.limits.total_elements:
+            raise TooLarge("arrays", self.elements, self.limits.total_elements, "elements in all")
+        return _npy_data(self.blobs[body], dtype, shape, offset)
 
     def _tag_G(self, body: Any, depth: int) -> np.random.Generator:
         if not self.limits.generators:
@@ -239,6 +261,11 @@ class _Decoder:
 
 def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
     """A plain array from ``.npy`` 1.0 bytes in C order; the header is matched strictly before any data is read."""
+    return _npy_data(blob, *_npy_header(blob, max_elements))
+
+
+def _npy_header(blob: memoryview, max_elements: int) -> tuple[np.dtype, tuple[int, ...], int]:
+    """The dtype, shape and data offset of ``.npy`` 1.0 bytes, checked against ``max_elements`` and the blob's length."""
     if bytes(blob[:8]) != _NPY_MAGIC:
         raise ProtocolError("an array blob is not .npy version 1.0")
     (size,) = struct.unpack("<H", blob[8:10])
@@ -249,7 +276,13 @@ def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
     if dtype.kind not in ARRAY_KINDS or len(shape) > 32:
         raise ProtocolError(f"array of dtype {dtype} and shape {shape} is not allowed")
     count = math.prod(shape)
-    if count > max_elements or 10 + size + count * dtype.itemsize != len(blob):
-        raise ProtocolError(f"array of shape {shape} does not match its limits or its {len(blob)} bytes")
-    array = np.frombuffer(blob, dtype=dtype, count=count, offset=10 + size).reshape(shape)
+    if count > max_elements:
+        raise TooLarge(f"an array of shape {shape}", count, max_elements, "elements")
+    if 10 + size + count * dtype.itemsize != len(blob):
+        raise ProtocolError(f"array of shape {shape} does not match its {len(blob)} bytes")
+    return dtype, shape, 10 + size
+
+
+def _npy_data(blob: memoryview, dtype: np.dtype, shape: tuple[int, ...], offset: int) -> np.ndarray:
+    array = np.frombuffer(blob, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)
     return array.astype(dtype.newbyteorder("="), order="C")

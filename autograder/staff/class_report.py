@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 
 #: The flag a notebook's note raises.
 NOTEBOOK_FLAGS = {"not_submitted": "not submitted", "unreadable": "unreadable", "wrong_assignment": "unreadable",
-                  "grader_failed": "grader failed"}
+                  "grader_failed": "grader failed", "process_died": "crash"}
 #: The flag a cell's note raises (a cell that raised NotImplementedError is an unfinished exercise: no flag).
-NOTE_FLAGS = {"cell_timeout": "timeout", "cell_crashed": "crash", "cell_raised": "error", "test_failed": "grader failed"}
+NOTE_FLAGS = {"cell_timeout": "timeout", "cell_crashed": "crash", "cell_raised": "error", "test_failed": "grader failed",
+              "budget_spent": "timeout"}
 #: The flag a failed property raises, and what happened: a call ran out of time, took the worker down,
 #: or returned an object that is no value at all (a forged one), not a number, an array or a container.
 FAILURE_FLAGS = {"timeout": ("timeout", "ran for longer than its time limit"),

@@ -36,6 +36,7 @@ NOTES = {
     "test_failed": "This cell could not be graded: {detail}",
     "not_submitted": "not submitted",
     "grader_failed": "the grader failed on this submission ({detail}); run the command again to grade it",
+    "budget_spent": "Not run: {detail} before this cell.",
 }
 MANUAL = "This answer is graded by hand."
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -68,6 +69,8 @@ def cell_text(cell: CellResult, notebook: NotebookResult) -> str:
         return " ".join(_not_graded(note) for note in notebook.notes)
     if cell.status == "manual":
         return MANUAL
+    if not cell.checks and any(note.kind == "budget_spent" for note in cell.notes):  # never reached
+        return "\n".join(note_text(note) for note in cell.notes)
     notes = [f"Note: {note_text(note)}" for note in cell.notes if note.kind != "test_failed"]
     failed = [note_text(note) for note in cell.notes if note.kind == "test_failed"]
     return "\n".join(part for part in [*notes, "\n\n".join(render(check) for check in cell.checks), *failed] if part)
