@@ -11,7 +11,14 @@ from reference.activations import (
     tanh_backward,
 )
 from reference.batchnorm import BatchNormCache, batchnorm_backward, batchnorm_forward
-from reference.costs import compute_cost, compute_cost_with_regularization, compute_softmax_cost, l2_penalty
+from reference.costs import (
+    compute_cost,
+    compute_cost_weighted,
+    compute_cost_with_regularization,
+    compute_softmax_cost,
+    l2_penalty,
+    lp_penalty,
+)
 from reference.gradcheck import dictionary_to_vector, gradient_check_n, parameter_keys, vector_to_dictionary
 from reference.initializers import (
     initialize_parameters_deep,
@@ -22,6 +29,7 @@ from reference.initializers import (
 )
 from reference.layers import (
     L_model_backward,
+    L_model_backward_weighted,
     L_model_forward,
     LinearActivationCache,
     LinearCache,
@@ -32,6 +40,7 @@ from reference.layers import (
     num_layers,
     output_backward,
 )
+from reference.hyperparameters import sample_hyperparameters
 from reference.optimizers import (
     exponential_lr_decay,
     initialize_adam,
@@ -50,6 +59,7 @@ from reference.regularization import (
     L_model_backward_with_regularization,
     dropout_backward,
     dropout_forward,
+    early_stopping,
 )
 from reference.scaling import normalize_inputs
 
@@ -58,16 +68,19 @@ __all__ = [
     "LinearActivationCache",
     "LinearCache",
     "L_model_backward",
+    "L_model_backward_weighted",
     "L_model_backward_with_regularization",
     "L_model_forward",
     "batchnorm_backward",
     "batchnorm_forward",
     "compute_cost",
+    "compute_cost_weighted",
     "compute_cost_with_regularization",
     "compute_softmax_cost",
     "dictionary_to_vector",
     "dropout_backward",
     "dropout_forward",
+    "early_stopping",
     "exponential_lr_decay",
     "gradient_check_n",
     "initialize_adam",
@@ -83,6 +96,7 @@ __all__ = [
     "linear_activation_forward",
     "linear_backward",
     "linear_forward",
+    "lp_penalty",
     "normalize_inputs",
     "num_layers",
     "output_backward",
@@ -90,6 +104,7 @@ __all__ = [
     "random_mini_batches",
     "relu",
     "relu_backward",
+    "sample_hyperparameters",
     "schedule_lr_decay",
     "sigmoid",
     "sigmoid_backward",
