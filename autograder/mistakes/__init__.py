@@ -36,7 +36,9 @@ from autograder.mistakes import (
     activations,
     batchnorm,
     costs,
+    data,
     gradcheck,
+    hyperparameters,
     initializers,
     layers,
     optimizers,
@@ -48,7 +50,8 @@ from autograder.mistakes._catalog import FINGERPRINT_RTOL, RTOL, RTOL_OF, Call, 
 __all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "Observation", "diagnose", "diagnose_check",
            "explain", "mistakes_of", "same"]
 
-_MODULES = (activations, layers, costs, initializers, scaling, regularization, optimizers, batchnorm, gradcheck)
+_MODULES = (activations, layers, costs, initializers, scaling, regularization, optimizers, batchnorm, gradcheck, data,
+            hyperparameters)
 CATALOG: tuple[Mistake, ...] = tuple(m for module in _MODULES for m in module.catalog.mistakes)
 _FAILED = object()
 #: An input and the student's output on it: ``(call, output)``.

@@ -4,7 +4,9 @@ from dnn_checks.checks import (
     activations,
     batchnorm,
     costs,
+    data,
     gradcheck,
+    hyperparameters,
     initializers,
     layers,
     optimizers,
@@ -12,5 +14,5 @@ from dnn_checks.checks import (
     scaling,
 )
 
-__all__ = ["activations", "batchnorm", "costs", "gradcheck", "initializers", "layers", "optimizers", "regularization",
-           "scaling"]
+__all__ = ["activations", "batchnorm", "costs", "data", "gradcheck", "hyperparameters", "initializers", "layers",
+           "optimizers", "regularization", "scaling"]
