@@ -4,6 +4,7 @@ import copy
 
 import numpy as np
 import pytest
+from dnn_checks.statistics import uniform_distance
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,12 +15,6 @@ SPACE = {"learning_rate": ("log", 1e-4, 1e-1), "keep_prob": ("uniform", 0.5, 1.0
 N = 4000
 #: Kolmogorov-Smirnov: P(sqrt(N) * D > 4) < 2 exp(-32) ~ 3e-14; frequencies: 8 binomial standard errors.
 KS_BOUND, Z_BOUND = 4.0 / np.sqrt(N), 8.0
-
-
-def _ks(u: np.ndarray) -> float:
-    """The Kolmogorov-Smirnov distance of a sample in [0, 1] from U(0, 1)."""
-    u, n = np.sort(u), u.size
-    return float(max(np.max(np.arange(1, n + 1) / n - u), np.max(u - np.arange(n) / n)))
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +29,13 @@ def test_each_sample_has_every_name(samples) -> None:
 def test_log_values_are_uniform_in_the_exponent(samples) -> None:
     rates = np.array([s["learning_rate"] for s in samples])
     assert ((1e-4 <= rates) & (rates <= 1e-1)).all()
-    assert _ks((np.log10(rates) + 4) / 3) < KS_BOUND
+    assert uniform_distance((np.log10(rates) + 4) / 3) < KS_BOUND
 
 
 def test_uniform_values_are_uniform(samples) -> None:
     keep = np.array([s["keep_prob"] for s in samples])
     assert ((0.5 <= keep) & (keep <= 1.0)).all()
-    assert _ks((keep - 0.5) / 0.5) < KS_BOUND
+    assert uniform_distance((keep - 0.5) / 0.5) < KS_BOUND
 
 
 @pytest.mark.parametrize(("name", "values"), [("units", [8, 9, 10, 11]), ("optimizer", ["gd", "momentum", "adam"])])
