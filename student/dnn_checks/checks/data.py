@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from dnn_checks.compare import check_close, check_shape, check_tuple
+from dnn_checks.compare import Failed, check_close, check_shape, check_tuple, mismatch
 from dnn_checks.properties import leaves_inputs_unchanged, stored_values
 from dnn_checks.registry import VISIBLE
 from dnn_checks.runner import RecordingStudent
@@ -34,11 +34,20 @@ def check_augmented(student: RecordingStudent, X: Array, Y: Array, shifts: list[
     check_shape(Y_aug, (Y.shape[0], m * copies), where="Y_aug")
     images = X.T.reshape(m, *image_shape)
     for k, (down, right) in enumerate([(0, 0), *shifts]):
-        block = X_aug[:, k * m:(k + 1) * m].T.reshape(m, *image_shape)
-        name = "the originals" if k == 0 else f"the images moved by shifts[{k - 1}] = (down {down}, right {right})"
-        check_close(moved(images, down, right), block, where=f"block {k} of X_aug ({name}), as images "
-                                                            f"[image, row, column]")
-        check_close(Y, Y_aug[:, k * m:(k + 1) * m], where=f"block {k} of Y_aug (Y again)")
+        expected, block = moved(images, down, right), X_aug[:, k * m:(k + 1) * m].T.reshape(m, *image_shape)
+        if mismatch(expected, block, where="") is not None:
+            name = "the originals" if k == 0 else f"the images moved by shifts[{k - 1}] = (down {down}, right {right})"
+            bad = np.argwhere(expected != block)
+            j, r, c = (int(i) for i in bad[0])
+            raise Failed(f"{columns(k, m)} of X_aug (block {k}) should hold {name}: pixel (row {r}, column {c}) of "
+                         f"image {j} should be {expected[j, r, c].item()!r}, got {block[j, r, c].item()!r} ({len(bad)} "
+                         f"of {block.size} pixels differ)")
+        check_close(Y, Y_aug[:, k * m:(k + 1) * m], where=f"{columns(k, m)} of Y_aug (Y again)")
+
+
+def columns(k: int, m: int) -> str:
+    """"columns km to km + m - 1" (block k of m columns), or "column k" when m = 1."""
+    return f"column {k}" if m == 1 else f"columns {k * m} to {(k + 1) * m - 1}"
 
 
 @st.composite

@@ -68,40 +68,42 @@ def check_law(values: list[Any], name: str, spec: tuple) -> None:
                       where=f"the 'uniform' values of {name!r}", hint="draw them with rng.uniform(low, high)")
 
 
-def check_space(student: RecordingStudent, space: Space, rng: np.random.Generator, *, n: int = N,
-                laws: bool = True) -> None:
-    """n settings of ``space`` from ``rng``: every value in its kind's domain; with ``laws``, its distribution."""
+def check_space(student: RecordingStudent, space: Space, rng: np.random.Generator, *, judged: Space | None = None,
+                n: int = N, laws: bool = True) -> None:
+    """n settings of ``space`` from ``rng``, with every name of ``space``: the values of the ``judged`` names (default:
+    all) in their kind's domain; with ``laws``, drawn with its distribution."""
     drawn = samples(student, space, n, rng)
-    for name, spec in space.items():
+    for name, spec in (space if judged is None else judged).items():
         values = values_of(drawn, name, spec)
         if laws:
             check_law(values, name, spec)
 
 
 def spaces(entries: dict[str, list[tuple]], rest: Space) -> st.SearchStrategy[dict[str, Any]]:
-    """{"space", "rng"}: each name of ``entries`` with one of its specs, then ``rest``; a Generator in a drawn state."""
+    """{"space", "rng"}: each name of ``entries`` with one of its specs (the names a property judges), then ``rest``
+    (names it only needs to find in every setting); a Generator in a drawn state."""
     named = st.fixed_dictionaries({name: st.sampled_from(specs) for name, specs in entries.items()})
     return st.tuples(named, st.integers(0, 2**32 - 1)).map(
         lambda drawn: {"space": {**drawn[0], **rest}, "rng": np.random.default_rng(drawn[1])})
 
 
-LOG = spaces({"learning_rate": [("log", 1e-4, 1e-1), ("log", 1e-3, 1.0), ("log", 0.5, 50.0)]}, {"layers": ("int", 1, 4)})
-UNIFORM = spaces({"keep_prob": [("uniform", 0.5, 1.0), ("uniform", -2.0, 3.0)]},
-                 {"optimizer": ("choice", ["gd", "adam"])})
-INT = spaces({"units": [("int", 8, 11), ("int", 1, 3), ("int", -2, 2)]}, {"learning_rate": ("log", 1e-3, 1e-1)})
-CHOICE = spaces({"optimizer": [("choice", ["gd", "momentum", "adam"]), ("choice", [32, 64, 128, 256]),
-                               ("choice", ["relu", "tanh"])]}, {"beta": ("uniform", 0.8, 0.999)})
+LOG = {"learning_rate": [("log", 1e-4, 1e-1), ("log", 1e-3, 1.0), ("log", 0.5, 50.0)]}
+UNIFORM = {"keep_prob": [("uniform", 0.5, 1.0), ("uniform", -2.0, 3.0)]}
+INT = {"units": [("int", 8, 11), ("int", 1, 3), ("int", -2, 2)]}
+CHOICE = {"optimizer": [("choice", ["gd", "momentum", "adam"]), ("choice", [32, 64, 128, 256]),
+                        ("choice", ["relu", "tanh"])]}
 #: Every kind at once.
 FULL: Space = {"learning_rate": ("log", 1e-4, 1.0), "beta": ("uniform", 0.85, 0.99), "units": ("int", 16, 128),
                "activation": ("choice", ["relu", "tanh"])}
 
 
-def distribution(registry: Registry, name: str, given: st.SearchStrategy[dict[str, Any]], *,
+def distribution(registry: Registry, name: str, entries: dict[str, list[tuple]], rest: Space, *,
                  weight: float = 1.0) -> None:
-    """``name``: N settings of a drawn ``space`` follow each kind's law."""
-    @registry.property("sample_hyperparameters", name, given=given, max_examples=2, weight=weight)
+    """``name``: in N settings of a space drawn by ``spaces(entries, rest)``, the names of ``entries`` follow their
+    kind's law."""
+    @registry.property("sample_hyperparameters", name, given=spaces(entries, rest), max_examples=2, weight=weight)
     def _(student: RecordingStudent, space: Space, rng: np.random.Generator) -> None:
-        check_space(student, space, rng)
+        check_space(student, space, rng, judged={key: space[key] for key in entries})
 
 
 def draws_from_rng(registry: Registry, given: st.SearchStrategy[dict[str, Any]], n: int) -> None:
@@ -119,9 +121,11 @@ def draws_from_rng(registry: Registry, given: st.SearchStrategy[dict[str, Any]],
                          "argument, not from np.random or a generator of your own")
 
 
-distribution(VISIBLE, "'log': 10 ** uniform(log10 low, log10 high), as many values in every decade", LOG)
-distribution(VISIBLE, "'uniform': uniform between low and high", UNIFORM)
-distribution(VISIBLE, "'int': every integer from low to high (both included) equally likely", INT)
-distribution(VISIBLE, "'choice': one of the options, each equally likely", CHOICE)
+distribution(VISIBLE, "'log': 10 ** uniform(log10 low, log10 high), as many values in every decade", LOG,
+             {"layers": ("int", 1, 4)})
+distribution(VISIBLE, "'uniform': uniform between low and high", UNIFORM, {"optimizer": ("choice", ["gd", "adam"])})
+distribution(VISIBLE, "'int': every integer from low to high (both included) equally likely", INT,
+             {"learning_rate": ("log", 1e-3, 1e-1)})
+distribution(VISIBLE, "'choice': one of the options, each equally likely", CHOICE, {"beta": ("uniform", 0.8, 0.999)})
 draws_from_rng(VISIBLE, st.integers(0, 2**32 - 1).map(lambda seed: {"space": FULL,
                                                                      "rng": np.random.default_rng(seed)}), 20)

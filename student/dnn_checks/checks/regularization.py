@@ -18,6 +18,7 @@ from dnn_checks.network_inputs import forward_caches, network_of
 from dnn_checks.properties import gradcheck_failure, leaves_inputs_unchanged, stored_values, zero_upstream
 from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import RecordingStudent
+from dnn_checks.values import describe
 
 Array = np.ndarray
 
@@ -211,8 +212,10 @@ DEV_CURVES = dev_curves()
                   "epoch with stop - best >= patience, else None", given=DEV_CURVES, max_examples=30, weight=2)
 def _(student: RecordingStudent, dev_costs: list[float], patience: int) -> None:
     answer = check_tuple(student.call("early_stopping", dev_costs, patience), 2, where="the result of early_stopping")
-    check_close(stopping_epochs(dev_costs, patience), answer, where=f"(best, stop) for dev_costs = {dev_costs} and "
-                                                                    f"patience = {patience}")
+    for name, expected, got in zip(("best", "stop"), stopping_epochs(dev_costs, patience), answer):
+        if not (got is None if expected is None else type(got) in (int, float) and got == expected):
+            raise Failed(f"for dev_costs = {dev_costs} and patience = {patience}, {name} should be {expected}, got "
+                         f"{describe(got)}")
 
 
 stored_values(VISIBLE, "early_stopping")
