@@ -7,7 +7,7 @@ import numpy as np
 from dnn_checks.statistics import KS_BOUND, Z_BOUND, uniform_distance
 
 from autograder.mistakes._catalog import Catalog
-from reference.hyperparameters import Spec, sample_hyperparameters
+from reference.hyperparameters import Spec, _draws, sample_hyperparameters
 
 Space = Mapping[str, Spec]
 
@@ -52,11 +52,10 @@ mistake = catalog.mistake
 
 
 def _with(space: Space, n: int, rng: np.random.Generator, kind: str, wrong: Any) -> list[dict[str, Any]]:
-    """sample_hyperparameters, with the names of ``kind`` drawn by ``wrong(bounds, n, rng)`` instead."""
-    right = sample_hyperparameters({name: spec for name, spec in space.items() if spec[0] != kind}, n, rng)
-    others = {name: wrong(bounds, n, rng) for name, (spec_kind, *bounds) in space.items() if spec_kind == kind}
-    return [{name: setting[name] if name in setting else others[name][i] for name in space}
-            for i, setting in enumerate(right)]
+    """The reference's draws, but those of the names of ``kind`` by ``wrong(bounds, n, rng)``."""
+    columns = [(name, wrong(spec[1:], n, rng) if spec[0] == kind else _draws(spec, n, rng))
+               for name, spec in space.items()]
+    return [{name: values[i] for name, values in columns} for i in range(n)]
 
 
 @mistake("sample_hyperparameters", message="your 'log' values are uniform between low and high: most land in the top "
