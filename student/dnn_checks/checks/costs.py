@@ -88,14 +88,19 @@ def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd:
 stored_values(VISIBLE, "compute_cost_with_regularization")
 
 
+def example_weights(rng: np.random.Generator, m: int, *, high: float = 3.0) -> Array:
+    """Weights (1, m) in [0, high] rounded to 3 places, about a quarter of them 0."""
+    return np.where(rng.random((1, m)) < 0.25, 0.0, np.round(rng.uniform(0.0, high, (1, m)), 3))
+
+
 @st.composite
-def weighted_cost_inputs(draw: st.DrawFn) -> dict[str, Array]:
-    """{"AL", "Y", "sample_weight"} (1, m): weights in [0, 3], zeros included, not all zero."""
-    m = draw(st.integers(1, 5))
-    weights = strategies.matrices((1, m), elements=st.one_of(st.just(0.0), strategies.floats(min_value=0.0,
-                                                                                            max_value=3.0)))
-    drawn = {"AL": draw(strategies.matrices((1, m), elements=strategies.probabilities())),
-             "Y": draw(strategies.labels((1, m))), "sample_weight": draw(weights)}
+def weighted_cost_inputs(draw: st.DrawFn, *, max_m: int = 5, high: float = 3.0) -> dict[str, Array]:
+    """{"AL" in [0.01, 0.99], "Y", "sample_weight" (example_weights, not all 0)}, all (1, m); hypothesis draws m
+    and a seed (shrinking makes m small), numpy the entries."""
+    m = draw(st.integers(1, max_m))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    drawn = {"AL": np.round(rng.uniform(0.01, 0.99, (1, m)), 3), "Y": (rng.random((1, m)) < 0.5).astype(float),
+             "sample_weight": example_weights(rng, m, high=high)}
     assume(drawn["sample_weight"].sum() > 0)
     return drawn
 

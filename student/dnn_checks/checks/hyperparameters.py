@@ -1,6 +1,6 @@
 """Visible checks of random search's sampler: each kind's range and distribution, the generator as its randomness.
 
-Each distribution property draws 2000 settings and judges them with :mod:`dnn_checks.statistics`
+Each distribution property draws 1000 settings and judges them with :mod:`dnn_checks.statistics`
 (false failure far below 1e-9): a constant, or values that ignore the kind, fail.
 """
 
@@ -19,8 +19,8 @@ from dnn_checks.statistics import check_equally_likely, check_uniform
 from dnn_checks.values import describe
 
 Space = dict[str, tuple]
-#: Settings drawn for a distribution property.
-N = 2000
+#: Settings drawn for a distribution property (statistics.MIN_SAMPLE).
+N = 1000
 
 
 def samples(student: RecordingStudent, space: Space, n: int, rng: np.random.Generator) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from dnn_checks import network_inputs, strategies
-from dnn_checks.checks.costs import cross_entropy
+from dnn_checks.checks.costs import cross_entropy, example_weights
 from dnn_checks.checks.regularization import gradient_keys
 from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_parameters, check_shape, check_tuple
 from dnn_checks.gradcheck import gradcheck
@@ -227,8 +227,7 @@ def weighted_backward(draw: st.DrawFn, *, max_layers: int = 3, gap: float = 0.0)
     """{"AL", "Y", "caches" (of network_inputs.networks_with_caches), "sample_weight" (1, m)}: weights in [0, 3],
     zeros included, not all zero."""
     drawn = draw(network_inputs.networks_with_caches(max_layers=max_layers, gap=gap))
-    weights = strategies.floats(min_value=0.0, max_value=3.0)
-    w = draw(strategies.matrices(drawn["Y"].shape, elements=st.one_of(st.just(0.0), weights)))
+    w = example_weights(np.random.default_rng(draw(st.integers(0, 2**32 - 1))), drawn["Y"].shape[1])
     assume(w.sum() > 0)
     return {**drawn, "sample_weight": w}
 
