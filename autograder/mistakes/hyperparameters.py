@@ -52,7 +52,7 @@ mistake = catalog.mistake
 
 
 def _with(space: Space, n: int, rng: np.random.Generator, kind: str, wrong: Any) -> list[dict[str, Any]]:
-    """The reference's draws, but those of the names of ``kind`` by ``wrong(bounds, n, rng)``."""
+    """The correct draws, but those of the names of ``kind`` by ``wrong(bounds, n, rng)``."""
     columns = [(name, wrong(spec[1:], n, rng) if spec[0] == kind else _draws(spec, n, rng))
                for name, spec in space.items()]
     return [{name: values[i] for name, values in columns} for i in range(n)]
