@@ -19,7 +19,14 @@ from reference.composition import (
     scale_backward,
     scale_forward,
 )
-from reference.costs import compute_cost, compute_cost_with_regularization, compute_softmax_cost, l2_penalty
+from reference.costs import (
+    compute_cost,
+    compute_cost_weighted,
+    compute_cost_with_regularization,
+    compute_softmax_cost,
+    l2_penalty,
+    lp_penalty,
+)
 from reference.gradcheck import dictionary_to_vector, gradient_check_n, parameter_keys, vector_to_dictionary
 from reference.initializers import (
     initialize_parameters_deep,
@@ -30,6 +37,7 @@ from reference.initializers import (
 )
 from reference.layers import (
     L_model_backward,
+    L_model_backward_weighted,
     L_model_forward,
     LinearActivationCache,
     LinearCache,
@@ -40,6 +48,7 @@ from reference.layers import (
     num_layers,
     output_backward,
 )
+from reference.hyperparameters import sample_hyperparameters
 from reference.optimizers import (
     exponential_lr_decay,
     initialize_adam,
@@ -58,6 +67,7 @@ from reference.regularization import (
     L_model_backward_with_regularization,
     dropout_backward,
     dropout_forward,
+    early_stopping,
 )
 from reference.scaling import normalize_inputs
 
@@ -67,12 +77,14 @@ __all__ = [
     "LinearActivationCache",
     "LinearCache",
     "L_model_backward",
+    "L_model_backward_weighted",
     "L_model_backward_with_regularization",
     "L_model_forward",
     "ScaleCache",
     "batchnorm_backward",
     "batchnorm_forward",
     "compute_cost",
+    "compute_cost_weighted",
     "compute_cost_with_regularization",
     "compute_softmax_cost",
     "concat_backward",
@@ -80,6 +92,7 @@ __all__ = [
     "dictionary_to_vector",
     "dropout_backward",
     "dropout_forward",
+    "early_stopping",
     "exponential_lr_decay",
     "gradient_check_n",
     "initialize_adam",
@@ -95,6 +108,7 @@ __all__ = [
     "linear_activation_forward",
     "linear_backward",
     "linear_forward",
+    "lp_penalty",
     "normalize_inputs",
     "num_layers",
     "output_backward",
@@ -102,6 +116,7 @@ __all__ = [
     "random_mini_batches",
     "relu",
     "relu_backward",
+    "sample_hyperparameters",
     "scale_backward",
     "scale_forward",
     "schedule_lr_decay",

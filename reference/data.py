@@ -15,16 +15,13 @@ labels (10, m).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from reference._types import Array
-
-DIGIT_SHAPE = (8, 8)
-ONE_PIXEL_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))
-
 
 class Split(NamedTuple):
     """Train/dev/test sets, each X (n_x, m_part) and Y (n_y, m_part)."""
@@ -132,25 +129,25 @@ def load_digits_multiclass(*, dev_fraction: float = 0.2, test_fraction: float = 
                          test_fraction=test_fraction, seed=seed)
 
 
-def _shift_images(images: Array, dy: int, dx: int) -> Array:
-    """out[:, r, c] = images[:, r - dy, c - dx], zero where that falls outside.   (m, h, w)"""
+def _shift_images(images: Array, down: int, right: int) -> Array:
+    """out[:, r, c] = images[:, r - down, c - right], zero where that falls outside.   (m, h, w)"""
     h, w = images.shape[1:]
-    out = np.zeros_like(images)
-    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        images[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-    return out
+    down, right = int(np.clip(down, -h, h)), int(np.clip(right, -w, w))
+    padded = np.pad(images, ((0, 0), (h, h), (w, w)))
+    return padded[:, h - down:2 * h - down, w - right:2 * w - right]
 
 
-def augment_shift(X: Array, Y: Array, *, shifts: tuple[tuple[int, int], ...] = ONE_PIXEL_SHIFTS,
-                  image_shape: tuple[int, int] = DIGIT_SHAPE) -> tuple[Array, Array]:
-    """The images plus copies moved by each (down, right) shift, vacated pixels 0.
+def augment_shift(X: Array, Y: Array, shifts: Sequence[tuple[int, int]],
+                  image_shape: tuple[int, int]) -> tuple[Array, Array]:
+    """The images, then for each (down, right) of ``shifts`` in order every image moved by it, vacated pixels 0.
 
-    X: (h * w, m) row-major images, Y: (n_y, m) -> X_aug: (h * w, m * (1 + len(shifts))),
-    Y_aug: Y repeated; column block k + 1 holds the k-th shift of every image.
+    X: (h * w, m) images flattened row by row, Y: (n_y, m) -> X_aug: (h * w, m * (1 + len(shifts))),
+    Y_aug: (n_y, m * (1 + len(shifts))), Y repeated; column block k + 1 holds the k-th shift of every image.
     """
-    if X.shape[0] != image_shape[0] * image_shape[1] or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"X must be ({image_shape[0] * image_shape[1]}, m) and Y (n_y, m)")
-    images = X.T.reshape(-1, *image_shape)
-    moved = [images] + [_shift_images(images, dy, dx) for dy, dx in shifts]
-    X_aug = np.concatenate([block.reshape(X.shape[1], -1).T for block in moved], axis=1)
+    h, w = image_shape
+    if X.shape[0] != h * w or Y.shape[1] != X.shape[1]:
+        raise ValueError(f"X must be ({h * w}, m) and Y (n_y, m)")
+    images = X.T.reshape(-1, h, w)
+    moved = [images] + [_shift_images(images, down, right) for down, right in shifts]
+    X_aug = np.concatenate([block.reshape(X.shape[1], h * w).T for block in moved], axis=1)
     return X_aug, np.tile(Y, (1, len(moved)))

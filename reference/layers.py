@@ -104,9 +104,26 @@ def L_model_backward(
 
     AL, Y: (nL, m) -> dA{l}: A{l}.shape, dW{l}: W{l}.shape, db{l}: (n_l, 1)
     """
+    return hidden_layers_backward(output_backward(AL, Y, caches[-1], output_activation), caches, hidden_activation)
+
+
+def L_model_backward_weighted(
+    AL: Array, Y: Array, caches: list[LinearActivationCache], sample_weight: Array, *, hidden_activation: str = "relu"
+) -> Params:
+    """``L_model_backward`` of the weighted cost, from dAL = -w * (Y / AL - (1 - Y) / (1 - AL)).
+
+    AL, Y, sample_weight: (1, m) -> the gradients of ``L_model_backward``
+    """
+    dAL = -sample_weight * (Y / AL - (1.0 - Y) / (1.0 - AL))
+    return hidden_layers_backward(linear_activation_backward(dAL, caches[-1], "sigmoid"), caches, hidden_activation)
+
+
+def hidden_layers_backward(output_gradients: tuple[Array, Array, Array], caches: list[LinearActivationCache],
+                           hidden_activation: str) -> Params:
+    """All the gradients, given layer L's ``(dA{L-1}, dWL, dbL)``: back through layers L-1..1.   -> grads"""
     L = len(caches)
     grads: Params = {}
-    dA, dW, db = output_backward(AL, Y, caches[L - 1], output_activation)
+    dA, dW, db = output_gradients
     grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
     for l in range(L - 1, 0, -1):
         dA, dW, db = linear_activation_backward(dA, caches[l - 1], hidden_activation)

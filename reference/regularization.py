@@ -1,4 +1,6 @@
-"""L2 regularization of the backward pass and inverted dropout."""
+"""L_p regularization of the backward pass, inverted dropout and early stopping."""
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -11,17 +13,19 @@ def L_model_backward_with_regularization(
     Y: Array,
     caches: list[LinearActivationCache],
     lambd: float,
+    p: float = 2,
     *,
     hidden_activation: str = "relu",
     output_activation: str = "sigmoid",
 ) -> Params:
-    """``L_model_backward`` with dW_l += lambd / m * W_l (the gradient of the L2 penalty).   AL, Y: (nL, m)"""
+    """``L_model_backward`` with dW_l += lambd / m * sign(W_l) * |W_l|**(p - 1), the gradient of the
+    L_p penalty lambd / (p m) * sum |W_l|**p (p = 2: lambd / m * W_l; p = 1: lambd / m * sign(W_l)).   AL, Y: (nL, m)"""
     grads = L_model_backward(
         AL, Y, caches, hidden_activation=hidden_activation, output_activation=output_activation
     )
     m = AL.shape[1]
     for l, ((_, W, _), _) in enumerate(caches, start=1):  # plain tuples too: caches cross processes as tuples
-        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * W
+        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * (np.sign(W) * np.abs(W) ** (p - 1))
     return grads
 
 
@@ -34,3 +38,15 @@ def dropout_forward(A: Array, keep_prob: float, rng: np.random.Generator) -> tup
 def dropout_backward(dA: Array, D: Array, keep_prob: float) -> Array:
     """dA_prev = dA * D / keep_prob.   dA, D: (n, m) -> (n, m)"""
     return dA * D / keep_prob
+
+
+def early_stopping(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    """(best, stop): best is the first epoch of the lowest dev cost so far (only a strictly lower cost
+    replaces it); stop is the first epoch e with e - best >= patience, or None.   epochs: 0-based positions"""
+    best = 0
+    for epoch, cost in enumerate(dev_costs):
+        if cost < dev_costs[best]:
+            best = epoch
+        if epoch - best >= patience:
+            return best, epoch
+    return best, None

@@ -48,20 +48,21 @@ def normalize_inputs(X_train, X_test):
     return np.divide(X_train - mu, sigma), np.divide(X_test - mu, sigma)
 
 
-def compute_cost_with_regularization(AL, Y, parameters, lambd):
+def compute_cost_with_regularization(AL, Y, parameters, lambd, p=2):
     m = Y.shape[1]
     cross_entropy = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
     L = len(parameters) // 2
-    penalty = sum(np.linalg.norm(parameters["W" + str(l)]) ** 2 for l in range(1, L + 1))
-    return float(np.squeeze(cross_entropy)) + lambd / (2 * m) * penalty
+    penalty = sum(np.linalg.norm(parameters["W" + str(l)].ravel(), ord=p) ** p for l in range(1, L + 1))
+    return float(np.squeeze(cross_entropy)) + lambd / (p * m) * penalty
 
 
-def L_model_backward_with_regularization(AL, Y, caches, lambd):
+def L_model_backward_with_regularization(AL, Y, caches, lambd, p=2):
     grads = L_model_backward(AL, Y, caches)  # noqa: F821 - the namespace's (a helper module's) L_model_backward
     m = AL.shape[1]
     for l in range(len(caches), 0, -1):
         linear_cache, _ = caches[l - 1]
-        grads["dW" + str(l)] = grads["dW" + str(l)] + (lambd / m) * linear_cache[1]
+        W = linear_cache[1]
+        grads["dW" + str(l)] = grads["dW" + str(l)] + (lambd / m) * np.sign(W) * np.abs(W) ** (p - 1)
     return grads
 
 

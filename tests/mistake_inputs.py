@@ -75,6 +75,9 @@ def _cases() -> dict[str, list[CaseCall]]:
     linear_cache = reference.LinearCache(A_prev, W, b)
     v, s = _state(params, 10), _state(params, 11, square=True)
     A = _rng(9).normal(0, 1, (200, 300))
+    weights = np.array([[0.5, 2.0, 1.0, 0.0, 3.0, 1.5]])
+    sparse_params = {**params, "W1": np.where(np.arange(20).reshape(4, 5) % 3 == 0, 0.0, params["W1"])}
+    sparse = (*reference.L_model_forward(X, sparse_params)[:1], Y, reference.L_model_forward(X, sparse_params)[1])
     running = {"running_mean": _rng(12).normal(0, 1, (4, 1)), "running_var": _rng(13).random((4, 1)) + 0.5}
     return {
         **{f: [Call(_Z())] for f in ("sigmoid", "relu", "tanh", "softmax")},
@@ -93,8 +96,18 @@ def _cases() -> dict[str, list[CaseCall]]:
         **{f: [Call(params, grads, 0.1)] for f in ("update_parameters", "update_parameters_with_gd")},
         "gradient_check_n": [Call(small, small_grads, Xs, Ys, 1e-2), Call(small, wrong_grads, Xs, Ys, 1e-4)],
         "normalize_inputs": [Call(_rng(14).normal(3, 2, (3, 10)) * [[1], [5], [0.2]], _rng(15).normal(0, 3, (3, 6)))],
-        "compute_cost_with_regularization": [Call(AL, Y, params, 0.7)],
-        "L_model_backward_with_regularization": [Call(AL, Y, caches, 0.7)],
+        "compute_cost_with_regularization": [Call(AL, Y, params, 0.7), *(Call(AL, Y, params, 0.7, p) for p in (1, 3))],
+        "L_model_backward_with_regularization": [Call(AL, Y, caches, 0.7), Call(AL, Y, caches, 0.7, 3),
+                                                 Call(*sparse, 0.7, 1)],
+        "compute_cost_weighted": [Call(AL, Y, weights)],
+        "L_model_backward_weighted": [Call(AL, Y, caches, weights)],
+        "early_stopping": [Call([0.6, 0.5, 0.5, 0.7, 0.4, 0.45, 0.5, 0.3], 2), Call([0.5, 0.4, 0.3], 2),
+                           Call([0.3, 0.5, 0.4, 0.45, 0.42, 0.5], 3)],
+        "augment_shift": [Call(_rng(21).random((12, 3)) + 0.1, np.array([[0.0, 1.0, 1.0]]), [(1, 0), (0, -2), (-1, 1)],
+                               (3, 4))],
+        "sample_hyperparameters": [Call({"rate": ("log", 1e-4, 1e-1), "keep": ("uniform", 0.5, 1.0),
+                                         "units": ("int", 8, 11), "optimizer": ("choice", ["gd", "adam", "rmsprop"])},
+                                        3000, _rng(22))],
         "dropout_forward": [Call(A, 0.8, _rng(16))],
         "dropout_backward": [Call(_rng(17).normal(0, 1, (4, 6)), _rng(18).random((4, 6)) < 0.7, 0.7)],
         "random_mini_batches": [Call(_rng(19).normal(0, 1, (3, 150)), _rng(20).normal(0, 1, (2, 150)), 64, 0)],

@@ -96,12 +96,16 @@ def test_the_alternatives_earn_full_marks_through_a_worker() -> None:
 
 
 STUDENT_BACKWARD = '''
-def L_model_backward_with_regularization(AL, Y, caches, lambd):
+import numpy as np
+
+
+def L_model_backward_with_regularization(AL, Y, caches, lambd, p=2):
     grads, L, m = {}, len(caches), AL.shape[1]
     dA = -(Y / AL - (1 - Y) / (1 - AL))
     for l in range(L, 0, -1):
         dA, dW, db = linear_activation_backward(dA, caches[l - 1], "sigmoid" if l == L else "relu")
-        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW + lambd / m * caches[l - 1][0][1], db
+        W = caches[l - 1][0][1]
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW + lambd / m * np.sign(W) * np.abs(W) ** (p - 1), db
     return grads
 '''
 

@@ -132,7 +132,7 @@ def test_augment_shift_hand_case():
     image = np.zeros((8, 8))
     image[0, 0], image[3, 4], image[7, 7] = 1.0, 2.0, 3.0
     X, Y = image.reshape(64, 1), np.array([[1.0]])
-    X_aug, Y_aug = augment_shift(X, Y, shifts=((0, 1), (1, 0), (-1, -1)))
+    X_aug, Y_aug = augment_shift(X, Y, ((0, 1), (1, 0), (-1, -1)), (8, 8))
     right, down, up_left = (X_aug[:, k].reshape(8, 8) for k in (1, 2, 3))
     assert_array_equal(X_aug[:, 0], X[:, 0])
     assert (right[0, 1], right[3, 5], right.sum()) == (1.0, 2.0, 3.0)
@@ -144,7 +144,7 @@ def test_augment_shift_hand_case():
 def test_augment_shift_keeps_labels_in_blocks():
     split = load_digits_multiclass(seed=0)
     X, Y = split.X_dev[:, :7], split.Y_dev[:, :7]
-    X_aug, Y_aug = augment_shift(X, Y)
+    X_aug, Y_aug = augment_shift(X, Y, ((0, 1), (0, -1), (1, 0), (-1, 0)), (8, 8))
     assert X_aug.shape == (64, 35) and Y_aug.shape == (10, 35)
     for k in range(5):
         assert_array_equal(Y_aug[:, 7 * k:7 * (k + 1)], Y)
@@ -156,7 +156,7 @@ def test_augment_shift_keeps_labels_in_blocks():
 def test_split_and_augment_leave_their_arguments_unchanged():
     X, Y = np.arange(128.0).reshape(64, 2), np.array([[0.0, 1.0]])
     X_copy, Y_copy = X.copy(), Y.copy()
-    augment_shift(X, Y)
+    augment_shift(X, Y, ((1, 1),), (8, 8))
     split_columns(X, Y, dev_fraction=0.0, test_fraction=0.5)
     assert_array_equal(X, X_copy)
     assert_array_equal(Y, Y_copy)
@@ -164,4 +164,4 @@ def test_split_and_augment_leave_their_arguments_unchanged():
 
 def test_augment_shift_checks_shapes():
     with pytest.raises(ValueError):
-        augment_shift(np.zeros((63, 2)), np.zeros((1, 2)))
+        augment_shift(np.zeros((63, 2)), np.zeros((1, 2)), ((1, 0),), (8, 8))

@@ -55,10 +55,17 @@ CALLS = {
     "initialize_velocity": (r.initialize_velocity, P),
     "initialize_rmsprop": (r.initialize_rmsprop, P),
     "initialize_adam": (r.initialize_adam, P),
+    "compute_cost_weighted": (r.compute_cost_weighted, AL, Y, np.array([[0.5, 2.0, 1.0, 0.0, 3.0]])),
+    "L_model_backward_weighted": (r.L_model_backward_weighted, AL, Y, CACHES, np.array([[0.5, 2.0, 1.0, 0.0, 3.0]])),
+    "lp_penalty": (r.lp_penalty, P, 0.7, 5, 1),
+    "early_stopping": (r.early_stopping, [0.5, 0.4, 0.45, 0.3, 0.35, 0.36], 2),
+    "sample_hyperparameters": (r.sample_hyperparameters, {"rate": ("log", 1e-3, 1.0), "units": ("int", 2, 9),
+                                                          "act": ("choice", ["relu", "tanh"])}, 4,
+                               np.random.default_rng(2)),
     **{name: (getattr(r, name), [3, 4, 1]) for name in r.__all__ if name.startswith("initialize_parameters")},
 }
-CORE_MODULES = {f"reference.{m}" for m in ("activations", "batchnorm", "costs", "gradcheck", "initializers", "layers",
-                                             "optimizers", "regularization", "scaling")}
+CORE_MODULES = {f"reference.{m}" for m in ("activations", "batchnorm", "costs", "gradcheck", "hyperparameters",
+                                             "initializers", "layers", "optimizers", "regularization", "scaling")}
 IMMUTABLE_ARGUMENTS = {"update_lr", "schedule_lr_decay", "exponential_lr_decay"}
 
 

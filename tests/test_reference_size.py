@@ -7,7 +7,8 @@ import pytest
 
 import reference
 
-CORE = ["activations", "batchnorm", "costs", "gradcheck", "initializers", "layers", "optimizers", "regularization", "scaling"]
+CORE = ["activations", "batchnorm", "costs", "gradcheck", "hyperparameters", "initializers", "layers", "optimizers",
+        "regularization", "scaling"]
 MAX_FUNCTION_LINES = 25
 
 

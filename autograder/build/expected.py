@@ -150,14 +150,50 @@ def dumps(stored: dict[str, list[dict[str, Any]]]) -> str:
 
 
 def _cost(rng: np.random.Generator) -> list[Inputs]:
+    """Without p (Part B), then L1 and p = 3."""
     X, parameters, Y = _network(rng, [4, 3, 2, 1], 5)
-    return [{"AL": reference.L_model_forward(X, parameters)[0], "Y": Y, "parameters": parameters, "lambd": 0.7}]
+    case = {"AL": reference.L_model_forward(X, parameters)[0], "Y": Y, "parameters": parameters, "lambd": 0.7}
+    return [case, {**case, "p": 1}, {**case, "lambd": 0.3, "p": 3}]
 
 
 def _backward(rng: np.random.Generator) -> list[Inputs]:
+    """Without p (Part B), then L1 with some weights exactly 0 (their gradient gets no L1 term), and p = 3."""
     X, parameters, Y = _network(rng, [4, 3, 2, 1], 5)
     AL, caches = reference.L_model_forward(X, parameters)
-    return [{"AL": AL, "Y": Y, "caches": to_base(caches), "lambd": 0.7}]
+    sparse = {**parameters, "W1": np.where(np.arange(12).reshape(3, 4) % 3 == 0, 0.0, parameters["W1"])}
+    AL_sparse, sparse_caches = reference.L_model_forward(X, sparse)
+    return [{"AL": AL, "Y": Y, "caches": to_base(caches), "lambd": 0.7},
+            {"AL": AL_sparse, "Y": Y, "caches": to_base(sparse_caches), "lambd": 0.7, "p": 1},
+            {"AL": AL, "Y": Y, "caches": to_base(caches), "lambd": 0.3, "p": 3}]
+
+
+def _weighted_cost(rng: np.random.Generator) -> list[Inputs]:
+    return [{"AL": rng.uniform(0.01, 0.99, (1, 6)), "Y": np.array([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0]]),
+             "sample_weight": np.array([[0.5, 2.0, 1.0, 0.0, 3.0, 1.0]])}]
+
+
+def _weighted_backward(rng: np.random.Generator) -> list[Inputs]:
+    cases = []
+    for dims, m in [([4, 3, 2, 1], 5), ([3, 1], 3)]:
+        X, parameters, Y = _network(rng, dims, m)
+        AL, caches = reference.L_model_forward(X, parameters)
+        cases.append({"AL": AL, "Y": Y, "caches": to_base(caches), "sample_weight": rng.uniform(0.0, 3.0, (1, m))})
+    return cases
+
+
+EARLY_STOPPING = [
+    {"dev_costs": [1.0, 0.8, 0.6, 0.65, 0.7, 0.75, 0.9], "patience": 3},
+    {"dev_costs": [0.5, 0.5, 0.5, 0.5], "patience": 2},
+    {"dev_costs": [0.5, 0.4, 0.3, 0.2], "patience": 1},
+    {"dev_costs": [0.6, 0.5, 0.7, 0.4, 0.8, 0.9, 0.1], "patience": 2},
+]
+
+
+def _augment(rng: np.random.Generator) -> list[Inputs]:
+    return [{"X": rng.uniform(0.1, 1.0, (12, 2)), "Y": np.array([[0.0, 1.0]]),
+             "shifts": [(1, 0), (0, -1), (-2, 1), (0, 5)], "image_shape": (3, 4)},
+            {"X": rng.uniform(0.1, 1.0, (64, 3)), "Y": np.eye(3), "shifts": [(0, 1), (0, -1), (1, 0), (-1, 0)],
+             "image_shape": (8, 8)}]
 
 
 def _dropout_backward(rng: np.random.Generator) -> list[Inputs]:
@@ -216,6 +252,8 @@ PART_BCD: dict[str, Cases] = {
     "initialize_adam": _init, "update_parameters_with_momentum": _momentum,
     "update_parameters_with_rmsprop": _rmsprop, "update_parameters_with_adam": _adam,
     **{name: (lambda cases: lambda rng: cases)(cases) for name, cases in LR_CASES.items()},
+    "compute_cost_weighted": _weighted_cost, "L_model_backward_weighted": _weighted_backward,
+    "early_stopping": lambda rng: EARLY_STOPPING, "augment_shift": _augment,
 }
 
 

@@ -30,7 +30,7 @@ OWN_PACKAGES = ("reference", "autograder")
 
 DATA = tuple(f"reference.data:{name}" for name in (
     "make_circle", "make_xor", "make_gaussians", "make_spiral", "split_columns",
-    "load_digits_binary", "load_digits_multiclass", "augment_shift",
+    "load_digits_binary", "load_digits_multiclass",
 ))
 PLOTS = tuple(f"reference.plots:{name}" for name in (
     "plot_decision_boundary", "plot_curves", "plot_contours", "show_digits",

@@ -26,11 +26,12 @@ INPUTS: dict[str, st.SearchStrategy[float]] = {
 GRADCHECK_INPUTS = {"relu": strategies.off_kink(), "sigmoid": strategies.floats(), "tanh": strategies.floats()}
 
 
-def matches_reference(function: str, given: dict[str, st.SearchStrategy], weight: float = 2) -> None:
-    """"matches the reference": the student's output against ``reference.<function>`` on ``given``."""
+def matches_reference(function: str, given: dict[str, st.SearchStrategy], weight: float = 2, *,
+                      name: str = "matches the reference") -> None:
+    """``name``: the student's output against ``reference.<function>`` on ``given``."""
     correct = getattr(reference, function)
 
-    @HIDDEN.property(function, "matches the reference", given=given, weight=weight, max_examples=10)
+    @HIDDEN.property(function, name, given=given, weight=weight, max_examples=10)
     def _(student: RecordingStudent, **inputs: Array) -> None:
         check_close(correct(*inputs.values()), student.call(function, *inputs.values()),
                     where=f"the result of {function}")

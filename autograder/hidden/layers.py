@@ -6,7 +6,15 @@ from typing import Any
 
 import numpy as np
 from dnn_checks import strategies
-from dnn_checks.checks.layers import NETWORK, layer_backward_inputs, linear_activation_gradcheck, linear_gradcheck
+from dnn_checks.checks.layers import (
+    NETWORK,
+    WEIGHTED_BACKWARD,
+    WEIGHTED_GRADCHECK,
+    layer_backward_inputs,
+    linear_activation_gradcheck,
+    linear_gradcheck,
+)
+from dnn_checks.checks.regularization import gradients_against
 from dnn_checks.compare import Failed
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.properties import gradcheck_failure, same_result_twice
@@ -77,3 +85,17 @@ def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, parameters: 
     analytical["dX"] = grads.get("dA0")
     result = gradcheck(cost, {"X": X, **parameters}, analytical, 1.0, atol=1e-7, scale={"dX": m})
     gradcheck_failure(result, "the correct L_model_forward and compute_cost")
+
+
+matches_reference("L_model_backward_weighted", WEIGHTED_BACKWARD, weight=3)
+same_result_twice(HIDDEN, "L_model_backward_weighted", WEIGHTED_BACKWARD)
+
+
+def _correct_weighted_cost(X: Array, parameters: Params, inputs: dict[str, Any]) -> float:
+    return reference.compute_cost_weighted(reference.L_model_forward(X, parameters)[0], inputs["Y"],
+                                           inputs["sample_weight"])
+
+
+gradients_against(HIDDEN, "L_model_backward_weighted", "gradient check of dW, db, dA0 against the correct forward and "
+                  "weighted cost (away from Z = 0)", WEIGHTED_GRADCHECK, _correct_weighted_cost,
+                  "the correct L_model_forward and weighted cost", weight=2, dA0=True)

@@ -1,23 +1,27 @@
-"""Hidden checks of L2-regularized backward propagation and inverted dropout, against the reference."""
+"""Hidden checks of L_p-regularized backward propagation, inverted dropout and early stopping, against the reference."""
 
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import numpy as np
 from dnn_checks import network_inputs
 from dnn_checks.checks.regularization import (
     BACKWARD,
+    DEV_CURVES,
     DROPOUT_BACKWARD,
     GRADCHECK,
+    LP_BACKWARD,
+    LP_GRADCHECK,
     dropout_result,
-    gradient_keys,
+    gradients_against,
 )
-from dnn_checks.compare import Failed, check_close, check_parameters, check_shape
+from dnn_checks.compare import Failed, check_close, check_shape
 from dnn_checks.gradcheck import gradcheck
-from dnn_checks.network_inputs import network_of
 from dnn_checks.properties import gradcheck_failure, same_result_twice, zero_upstream
 from dnn_checks.runner import RecordingStudent
+from hypothesis import strategies as st
 
 import reference
 from autograder.hidden.activations import matches_reference
@@ -30,17 +34,22 @@ matches_reference("L_model_backward_with_regularization", BACKWARD, weight=3)
 same_result_twice(HIDDEN, "L_model_backward_with_regularization", BACKWARD)
 
 
-@HIDDEN.property("L_model_backward_with_regularization", "gradient check of dW, db against the correct regularized "
-                 "cost (away from Z = 0)", given=GRADCHECK, max_examples=3, weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
-    grads = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, lambd),
-                             gradient_keys(caches), where="grads")
-    X, parameters = network_of(caches)
+def _correct_lp_cost(X: Array, parameters: dict[str, Array], inputs: dict[str, Any]) -> float:
+    AL = reference.L_model_forward(X, parameters)[0]
+    return reference.compute_cost_with_regularization(AL, inputs["Y"], parameters, inputs["lambd"], inputs.get("p", 2))
 
-    def cost(**params: Array) -> float:
-        return reference.compute_cost_with_regularization(reference.L_model_forward(X, params)[0], Y, params, lambd)
-    analytical = {f"d{key}": grads[f"d{key}"] for key in parameters}
-    gradcheck_failure(gradcheck(cost, parameters, analytical, 1.0, atol=1e-7), "the correct regularized cost")
+
+gradients_against(HIDDEN, "L_model_backward_with_regularization", "gradient check of dW, db against the correct "
+                  "regularized cost (away from Z = 0)", GRADCHECK, _correct_lp_cost, "the correct regularized cost",
+                  weight=2)
+
+
+matches_reference("L_model_backward_with_regularization", LP_BACKWARD, name="with p: matches the reference, "
+                  "0 where W = 0 for p = 1")
+
+
+gradients_against(HIDDEN, "L_model_backward_with_regularization", "with p: gradient check of dW, db against the "
+                  "correct L_p cost (away from Z = 0)", LP_GRADCHECK, _correct_lp_cost, "the correct L_p cost")
 
 
 LARGE = network_inputs.large_activations()
@@ -107,3 +116,17 @@ def _(student: RecordingStudent, dA: Array, D: Array, keep_prob: float) -> None:
     A = np.linspace(-1.0, 1.0, dA.size).reshape(dA.shape)
     forward = lambda A: A * D / keep_prob  # noqa: E731 - inverted dropout with this mask
     gradcheck_failure(gradcheck(forward, {"A": A}, {"dA": dA_prev}, dA), "the forward with this mask")
+
+
+@st.composite
+def training_curves(draw: st.DrawFn) -> dict[str, Any]:
+    """{"dev_costs": a noisy U-shaped dev curve of 5 to 120 epochs, rounded (ties), "patience": 1 to 20}."""
+    epochs = draw(st.integers(5, 120))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    t = np.linspace(-1.0, 1.0, epochs) - rng.uniform(-0.8, 0.8)
+    costs = np.round(0.3 + t ** 2 + rng.uniform(0.0, 0.2) * rng.standard_normal(epochs), 2)
+    return {"dev_costs": costs.tolist(), "patience": draw(st.integers(1, 20))}
+
+
+matches_reference("early_stopping", training_curves(), weight=2)
+matches_reference("early_stopping", DEV_CURVES, weight=1, name="matches the reference on short curves with ties")

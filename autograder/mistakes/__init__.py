@@ -37,7 +37,9 @@ from autograder.mistakes import (
     batchnorm,
     composition,
     costs,
+    data,
     gradcheck,
+    hyperparameters,
     initializers,
     layers,
     optimizers,
@@ -50,7 +52,7 @@ __all__ = ["CATALOG", "FINGERPRINT_RTOL", "RTOL", "Call", "Mistake", "Observatio
            "explain", "mistakes_of", "same"]
 
 _MODULES = (activations, layers, costs, initializers, scaling, regularization, optimizers, batchnorm, gradcheck,
-            composition)
+            composition, data, hyperparameters)
 CATALOG: tuple[Mistake, ...] = tuple(m for module in _MODULES for m in module.catalog.mistakes)
 _FAILED = object()
 #: An input and the student's output on it: ``(call, output)``.

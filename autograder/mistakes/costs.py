@@ -1,4 +1,4 @@
-"""Wrong versions of the cross-entropy cost and of its L2-regularized form."""
+"""Wrong versions of the cross-entropy cost, of its L_p-regularized form and of its weighted form."""
 
 import numpy as np
 
@@ -129,3 +129,58 @@ def l2_without_cross_entropy(AL: Array, Y: Array, parameters: Params, lambd: flo
 @mistake("compute_cost_with_regularization", message="your L2 term is subtracted: the penalty is added to the cost")
 def l2_subtracted(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
     return compute_cost(AL, Y) - lambd / (2 * Y.shape[1]) * _squares(parameters)
+
+
+@mistake("compute_cost_with_regularization", message="your cost ignores p: it adds the L2 term "
+                                                     "lambd / (2m) * sum W^2 for every p, not lambd / (p m) * sum |W|^p")
+def lp_ignores_p(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
+    return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(parameters)
+
+
+@mistake("compute_cost_with_regularization", message="your L_p term divides by 2m for every p: it is "
+                                                     "lambd / (p m) * sum |W|^p")
+def lp_divided_by_2m(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
+    return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(parameters, power=p)
+
+
+@mistake("compute_cost_with_regularization", message="your L_p term sums W ** p without the absolute value: negative "
+                                                     "weights count negatively (or give NaN); use np.abs(W) ** p")
+def lp_without_abs(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
+    powers = sum(np.sum(parameters[f"W{l}"] ** p) for l in range(1, num_layers(parameters) + 1))
+    return compute_cost(AL, Y) + lambd / (p * Y.shape[1]) * float(powers)
+
+
+@mistake("compute_cost_with_regularization", message="your L_p term takes the p-th root, (sum |W|^p)^(1/p), the "
+                                                     "p-norm: the penalty is sum |W|^p itself")
+def lp_p_norm(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
+    norms = sum(np.sum(np.abs(parameters[f"W{l}"]) ** p) ** (1 / p) for l in range(1, num_layers(parameters) + 1))
+    return compute_cost(AL, Y) + lambd / (p * Y.shape[1]) * float(norms)
+
+
+@mistake("compute_cost_weighted", message="your cost ignores sample_weight: multiply each example's loss by its "
+                                          "weight w_i before averaging")
+def weights_ignored(AL: Array, Y: Array, sample_weight: Array) -> float:
+    return compute_cost(AL, Y)
+
+
+@mistake("compute_cost_weighted", message="your cost divides by the sum of the weights: the lecture's weighted "
+                                          "cost divides by m, the number of examples")
+def divided_by_weight_sum(AL: Array, Y: Array, sample_weight: Array) -> float:
+    return float(-np.sum(sample_weight * _log_terms(AL, Y)) / np.sum(sample_weight))
+
+
+@mistake("compute_cost_weighted", message="your cost weights only the term Y * log(AL): the weight multiplies the "
+                                          "whole loss of the example, (1 - Y) * log(1 - AL) too")
+def weight_on_positive_term_only(AL: Array, Y: Array, sample_weight: Array) -> float:
+    return float(-np.sum(sample_weight * Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])
+
+
+@mistake("compute_cost_weighted", message="your weighted cost is what you get when you forget to divide by m "
+                                          "(a sum, not an average)")
+def weighted_not_averaged(AL: Array, Y: Array, sample_weight: Array) -> float:
+    return float(-np.sum(sample_weight * _log_terms(AL, Y)))
+
+
+@mistake("compute_cost_weighted", message="your weighted cost has the wrong sign: J = -1/m * sum(w * (...))")
+def weighted_without_minus(AL: Array, Y: Array, sample_weight: Array) -> float:
+    return float(np.sum(sample_weight * _log_terms(AL, Y)) / Y.shape[1])

@@ -1,4 +1,4 @@
-"""Wrong versions of the linear layers and of the L-layer forward and backward passes."""
+"""Wrong versions of the linear layers and of the L-layer forward and backward passes (plain and weighted)."""
 
 import numpy as np
 
@@ -291,3 +291,42 @@ def without_dA0(AL: Array, Y: Array, caches: Caches) -> Params:
     grads = _model_backward(_dAL(AL, Y), caches)
     del grads["dA0"]
     return grads
+
+
+@mistake("L_model_backward_weighted", message="your gradients ignore sample_weight: start from "
+                                              "dAL = -w * (Y / AL - (1 - Y) / (1 - AL))")
+def weights_ignored(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
+    return _model_backward(_dAL(AL, Y), caches)
+
+
+@mistake("L_model_backward_weighted", message="your gradients are scaled by the mean weight: weight each example's "
+                                              "column of dAL by its own w_i")
+def gradients_times_mean_weight(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
+    return {key: value * np.mean(sample_weight) for key, value in _model_backward(_dAL(AL, Y), caches).items()}
+
+
+@mistake("L_model_backward_weighted", message="your dAL is divided by the mean weight (the gradient of a cost "
+                                              "divided by the sum of the weights): dAL = -w * (Y / AL - ...)")
+def normalized_by_mean_weight(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
+    return _model_backward(sample_weight / np.mean(sample_weight) * _dAL(AL, Y), caches)
+
+
+@mistake("L_model_backward_weighted", message="your dAL weights only Y / AL: the weight multiplies the whole "
+                                              "derivative, dAL = -w * (Y / AL - (1 - Y) / (1 - AL))")
+def weight_on_first_term_only(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
+    return _model_backward(-(sample_weight * Y / AL - (1 - Y) / (1 - AL)), caches)
+
+
+@mistake("L_model_backward_weighted", message="your weights reach only the last layer: pass the weighted "
+                                              "dA{L-1} on to the hidden layers too")
+def weights_last_layer_only(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
+    grads = _model_backward(_dAL(AL, Y), caches)
+    L = len(caches)
+    _, grads[f"dW{L}"], grads[f"db{L}"] = linear_activation_backward(sample_weight * _dAL(AL, Y), caches[-1], "sigmoid")
+    return grads
+
+
+@mistake("L_model_backward_weighted", message="your weighted dAL has the wrong sign: "
+                                              "dAL = -w * (Y / AL - (1 - Y) / (1 - AL))")
+def weighted_dAL_wrong_sign(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
+    return _model_backward(-sample_weight * _dAL(AL, Y), caches)

@@ -1,5 +1,7 @@
-"""Wrong versions of L2-regularized backpropagation and of inverted dropout."""
+"""Wrong versions of L_p-regularized backpropagation, of inverted dropout and of early stopping."""
 
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -86,6 +88,45 @@ def l2_grad_missing(AL: Array, Y: Array, caches: Caches, lambd: float) -> Params
     return L_model_backward(AL, Y, caches)
 
 
+def _with_slope(AL: Array, Y: Array, caches: Caches, slope: Callable[[Array], Array]) -> Params:
+    """L_model_backward, then dW_l += lambd / m * slope(W_l) (``slope`` holds lambd / m)."""
+    grads = L_model_backward(AL, Y, caches)
+    for l, ((_, W, _), _) in enumerate(caches, start=1):
+        grads[f"dW{l}"] = grads[f"dW{l}"] + slope(W)
+    return grads
+
+
+@mistake("L_model_backward_with_regularization", message="your gradient ignores p: it adds lambd / m * W for every p, "
+                                                         "not lambd / m * sign(W) * |W|^(p - 1)")
+def lp_grad_ignores_p(AL: Array, Y: Array, caches: Caches, lambd: float, p: float = 2) -> Params:
+    return _with_slope(AL, Y, caches, lambda W: lambd / Y.shape[1] * W)
+
+
+@mistake("L_model_backward_with_regularization", message="your L_p gradient lacks sign(W): the slope of |W|^p is "
+                                                         "negative for negative weights, lambd / m * sign(W) * |W|^(p - 1)")
+def lp_grad_without_sign(AL: Array, Y: Array, caches: Caches, lambd: float, p: float = 2) -> Params:
+    return _with_slope(AL, Y, caches, lambda W: lambd / Y.shape[1] * np.abs(W) ** (p - 1))
+
+
+@mistake("L_model_backward_with_regularization", message="your L_p gradient is divided by p: the p of the derivative "
+                                                         "of |W|^p cancels the 1/p of the cost, lambd / m * sign(W) * "
+                                                         "|W|^(p - 1)")
+def lp_grad_divided_by_p(AL: Array, Y: Array, caches: Caches, lambd: float, p: float = 2) -> Params:
+    return _with_slope(AL, Y, caches, lambda W: lambd / (p * Y.shape[1]) * np.sign(W) * np.abs(W) ** (p - 1))
+
+
+@mistake("L_model_backward_with_regularization", message="your L_p gradient uses |W|^p, the penalty itself: its "
+                                                         "derivative has the power p - 1")
+def lp_grad_power_p(AL: Array, Y: Array, caches: Caches, lambd: float, p: float = 2) -> Params:
+    return _with_slope(AL, Y, caches, lambda W: lambd / Y.shape[1] * np.sign(W) * np.abs(W) ** p)
+
+
+@mistake("L_model_backward_with_regularization", message="your L1 gradient is +lambd / m where W = 0: sign(0) is 0, "
+                                                         "so a weight that is exactly 0 gets no L1 term (np.sign)")
+def l1_grad_one_at_zero(AL: Array, Y: Array, caches: Caches, lambd: float, p: float = 2) -> Params:
+    return _with_slope(AL, Y, caches, lambda W: lambd / Y.shape[1] * np.where(W >= 0, 1.0, -1.0) * np.abs(W) ** (p - 1))
+
+
 @mistake("dropout_forward", message="your A_drop is what you get without dividing by keep_prob: inverted dropout "
                                     "scales the kept values by 1 / keep_prob so that the expected value is unchanged")
 def dropout_without_rescaling(A: Array, keep_prob: float, rng: np.random.Generator) -> tuple[Array, Array]:
@@ -159,3 +200,60 @@ def dropout_backward_without_mask(dA: Array, D: Array, keep_prob: float) -> Arra
                                      "the units that were kept, D")
 def dropout_backward_inverted_mask(dA: Array, D: Array, keep_prob: float) -> Array:
     return dA * (1 - np.asarray(D, dtype=float)) / keep_prob
+
+
+def _stopping(dev_costs: Sequence[float], patience: int, *, replaces: Callable[[float, float], bool] = operator.lt,
+              out_of_patience: Callable[[int, int], bool] = operator.ge) -> tuple[int, int | None]:
+    """early_stopping with its two decisions made by ``replaces(cost, best_cost)`` and
+    ``out_of_patience(epoch - best, patience)``."""
+    best = 0
+    for epoch, cost in enumerate(dev_costs):
+        if replaces(cost, dev_costs[best]):
+            best = epoch
+        if out_of_patience(epoch - best, patience):
+            return best, epoch
+    return best, None
+
+
+@mistake("early_stopping", message="your best epoch moves to a later epoch with the same cost: only a strictly lower "
+                                   "cost replaces the best (cost < best cost, not <=)")
+def later_tie_replaces(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    return _stopping(dev_costs, patience, replaces=operator.le)
+
+
+@mistake("early_stopping", message="you stop one epoch late: stop at the first epoch with epoch - best >= patience, "
+                                   "not > patience")
+def stops_one_late(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    return _stopping(dev_costs, patience, out_of_patience=operator.gt)
+
+
+@mistake("early_stopping", message="you count the epochs since the cost last went down, not since the best epoch: "
+                                   "patience runs from the epoch of the lowest cost so far")
+def counts_since_last_decrease(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    best, since = 0, 0
+    for epoch, cost in enumerate(dev_costs):
+        best = epoch if cost < dev_costs[best] else best
+        since = 0 if epoch == 0 or cost < dev_costs[epoch - 1] else since + 1
+        if since >= patience:
+            return best, epoch
+    return best, None
+
+
+@mistake("early_stopping", message="your best epoch is the lowest cost of the whole list: when training stops it has "
+                                   "not seen the epochs after the stop, so best is the lowest cost up to it")
+def best_of_the_whole_list(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    _, stop = _stopping(dev_costs, patience)
+    return int(np.argmin(dev_costs)), stop
+
+
+@mistake("early_stopping", message="when patience never runs out you return the last epoch as the stop: return None "
+                                   "then (training was not stopped)")
+def last_epoch_instead_of_none(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    best, stop = _stopping(dev_costs, patience)
+    return best, len(dev_costs) - 1 if stop is None else stop
+
+
+@mistake("early_stopping", message="your epochs count from 1: an epoch is its 0-based position in dev_costs")
+def epochs_from_1(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    best, stop = _stopping(dev_costs, patience)
+    return best + 1, None if stop is None else stop + 1

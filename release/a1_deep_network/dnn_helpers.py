@@ -124,36 +124,6 @@ def load_digits_multiclass(*, dev_fraction: float = 0.2, test_fraction: float = 
                          test_fraction=test_fraction, seed=seed)
 
 
-DIGIT_SHAPE = (8, 8)
-
-
-ONE_PIXEL_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))
-
-
-def _shift_images(images: Array, dy: int, dx: int) -> Array:
-    """out[:, r, c] = images[:, r - dy, c - dx], zero where that falls outside.   (m, h, w)"""
-    h, w = images.shape[1:]
-    out = np.zeros_like(images)
-    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        images[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-    return out
-
-
-def augment_shift(X: Array, Y: Array, *, shifts: tuple[tuple[int, int], ...] = ONE_PIXEL_SHIFTS,
-                  image_shape: tuple[int, int] = DIGIT_SHAPE) -> tuple[Array, Array]:
-    """The images plus copies moved by each (down, right) shift, vacated pixels 0.
-
-    X: (h * w, m) row-major images, Y: (n_y, m) -> X_aug: (h * w, m * (1 + len(shifts))),
-    Y_aug: Y repeated; column block k + 1 holds the k-th shift of every image.
-    """
-    if X.shape[0] != image_shape[0] * image_shape[1] or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"X must be ({image_shape[0] * image_shape[1]}, m) and Y (n_y, m)")
-    images = X.T.reshape(-1, *image_shape)
-    moved = [images] + [_shift_images(images, dy, dx) for dy, dx in shifts]
-    X_aug = np.concatenate([block.reshape(X.shape[1], -1).T for block in moved], axis=1)
-    return X_aug, np.tile(Y, (1, len(moved)))
-
-
 def _axes(ax: Axes | None) -> Axes:
     """``ax``, or the axes of a new figure."""
     return plt.subplots(figsize=(5, 4))[1] if ax is None else ax

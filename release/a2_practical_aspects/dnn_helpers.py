@@ -123,36 +123,6 @@ def load_digits_multiclass(*, dev_fraction: float = 0.2, test_fraction: float = 
                          test_fraction=test_fraction, seed=seed)
 
 
-DIGIT_SHAPE = (8, 8)
-
-
-ONE_PIXEL_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))
-
-
-def _shift_images(images: Array, dy: int, dx: int) -> Array:
-    """out[:, r, c] = images[:, r - dy, c - dx], zero where that falls outside.   (m, h, w)"""
-    h, w = images.shape[1:]
-    out = np.zeros_like(images)
-    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        images[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-    return out
-
-
-def augment_shift(X: Array, Y: Array, *, shifts: tuple[tuple[int, int], ...] = ONE_PIXEL_SHIFTS,
-                  image_shape: tuple[int, int] = DIGIT_SHAPE) -> tuple[Array, Array]:
-    """The images plus copies moved by each (down, right) shift, vacated pixels 0.
-
-    X: (h * w, m) row-major images, Y: (n_y, m) -> X_aug: (h * w, m * (1 + len(shifts))),
-    Y_aug: Y repeated; column block k + 1 holds the k-th shift of every image.
-    """
-    if X.shape[0] != image_shape[0] * image_shape[1] or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"X must be ({image_shape[0] * image_shape[1]}, m) and Y (n_y, m)")
-    images = X.T.reshape(-1, *image_shape)
-    moved = [images] + [_shift_images(images, dy, dx) for dy, dx in shifts]
-    X_aug = np.concatenate([block.reshape(X.shape[1], -1).T for block in moved], axis=1)
-    return X_aug, np.tile(Y, (1, len(moved)))
-
-
 def _axes(ax: Axes | None) -> Axes:
     """``ax``, or the axes of a new figure."""
     return plt.subplots(figsize=(5, 4))[1] if ax is None else ax
@@ -334,11 +304,15 @@ def L_model_forward(
 EPS = 1e-15
 
 
+def _log_likelihoods(AL: Array, Y: Array) -> Array:
+    """Y * log(AL) + (1 - Y) * log(1 - AL), AL clipped to [EPS, 1 - EPS].   AL, Y: (1, m) -> (1, m)"""
+    P = np.clip(AL, EPS, 1.0 - EPS)
+    return Y * np.log(P) + (1.0 - Y) * np.log1p(-P)
+
+
 def compute_cost(AL: Array, Y: Array) -> float:
     """J = -1/m * sum(Y * log(AL) + (1 - Y) * log(1 - AL)).   AL, Y: (1, m) -> float"""
-    m = Y.shape[1]
-    P = np.clip(AL, EPS, 1.0 - EPS)
-    return float(-np.sum(Y * np.log(P) + (1.0 - Y) * np.log1p(-P)) / m)
+    return float(-np.sum(_log_likelihoods(AL, Y)) / Y.shape[1])
 
 
 def linear_backward(dZ: Array, linear_cache: LinearCache) -> tuple[Array, Array, Array]:
@@ -366,6 +340,19 @@ def linear_activation_backward(
     """
     linear_cache, Z = cache
     return linear_backward(BACKWARD[activation](dA, Z), linear_cache)
+
+
+def hidden_layers_backward(output_gradients: tuple[Array, Array, Array], caches: list[LinearActivationCache],
+                           hidden_activation: str) -> Params:
+    """All the gradients, given layer L's ``(dA{L-1}, dWL, dbL)``: back through layers L-1..1.   -> grads"""
+    L = len(caches)
+    grads: Params = {}
+    dA, dW, db = output_gradients
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
+    for l in range(L - 1, 0, -1):
+        dA, dW, db = linear_activation_backward(dA, caches[l - 1], hidden_activation)
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW, db
+    return grads
 
 
 def softmax_cross_entropy_backward(AL: Array, Y: Array) -> Array:
@@ -401,14 +388,7 @@ def L_model_backward(
 
     AL, Y: (nL, m) -> dA{l}: A{l}.shape, dW{l}: W{l}.shape, db{l}: (n_l, 1)
     """
-    L = len(caches)
-    grads: Params = {}
-    dA, dW, db = output_backward(AL, Y, caches[L - 1], output_activation)
-    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
-    for l in range(L - 1, 0, -1):
-        dA, dW, db = linear_activation_backward(dA, caches[l - 1], hidden_activation)
-        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW, db
-    return grads
+    return hidden_layers_backward(output_backward(AL, Y, caches[-1], output_activation), caches, hidden_activation)
 
 
 def update_parameters(parameters: Params, grads: Params, learning_rate: float) -> Params:

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from collections.abc import Callable, Mapping, Sequence
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
-from typing import NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 
 Array: TypeAlias = npt.NDArray[np.float64]
@@ -122,36 +122,6 @@ def load_digits_multiclass(*, dev_fraction: float = 0.2, test_fraction: float = 
     X, digit = _digits()
     return split_columns(X, one_hot(digit, 10), dev_fraction=dev_fraction,
                          test_fraction=test_fraction, seed=seed)
-
-
-DIGIT_SHAPE = (8, 8)
-
-
-ONE_PIXEL_SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))
-
-
-def _shift_images(images: Array, dy: int, dx: int) -> Array:
-    """out[:, r, c] = images[:, r - dy, c - dx], zero where that falls outside.   (m, h, w)"""
-    h, w = images.shape[1:]
-    out = np.zeros_like(images)
-    out[:, max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        images[:, max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
-    return out
-
-
-def augment_shift(X: Array, Y: Array, *, shifts: tuple[tuple[int, int], ...] = ONE_PIXEL_SHIFTS,
-                  image_shape: tuple[int, int] = DIGIT_SHAPE) -> tuple[Array, Array]:
-    """The images plus copies moved by each (down, right) shift, vacated pixels 0.
-
-    X: (h * w, m) row-major images, Y: (n_y, m) -> X_aug: (h * w, m * (1 + len(shifts))),
-    Y_aug: Y repeated; column block k + 1 holds the k-th shift of every image.
-    """
-    if X.shape[0] != image_shape[0] * image_shape[1] or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"X must be ({image_shape[0] * image_shape[1]}, m) and Y (n_y, m)")
-    images = X.T.reshape(-1, *image_shape)
-    moved = [images] + [_shift_images(images, dy, dx) for dy, dx in shifts]
-    X_aug = np.concatenate([block.reshape(X.shape[1], -1).T for block in moved], axis=1)
-    return X_aug, np.tile(Y, (1, len(moved)))
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -335,11 +305,15 @@ def L_model_forward(
 EPS = 1e-15
 
 
+def _log_likelihoods(AL: Array, Y: Array) -> Array:
+    """Y * log(AL) + (1 - Y) * log(1 - AL), AL clipped to [EPS, 1 - EPS].   AL, Y: (1, m) -> (1, m)"""
+    P = np.clip(AL, EPS, 1.0 - EPS)
+    return Y * np.log(P) + (1.0 - Y) * np.log1p(-P)
+
+
 def compute_cost(AL: Array, Y: Array) -> float:
     """J = -1/m * sum(Y * log(AL) + (1 - Y) * log(1 - AL)).   AL, Y: (1, m) -> float"""
-    m = Y.shape[1]
-    P = np.clip(AL, EPS, 1.0 - EPS)
-    return float(-np.sum(Y * np.log(P) + (1.0 - Y) * np.log1p(-P)) / m)
+    return float(-np.sum(_log_likelihoods(AL, Y)) / Y.shape[1])
 
 
 def linear_backward(dZ: Array, linear_cache: LinearCache) -> tuple[Array, Array, Array]:
@@ -367,6 +341,19 @@ def linear_activation_backward(
     """
     linear_cache, Z = cache
     return linear_backward(BACKWARD[activation](dA, Z), linear_cache)
+
+
+def hidden_layers_backward(output_gradients: tuple[Array, Array, Array], caches: list[LinearActivationCache],
+                           hidden_activation: str) -> Params:
+    """All the gradients, given layer L's ``(dA{L-1}, dWL, dbL)``: back through layers L-1..1.   -> grads"""
+    L = len(caches)
+    grads: Params = {}
+    dA, dW, db = output_gradients
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
+    for l in range(L - 1, 0, -1):
+        dA, dW, db = linear_activation_backward(dA, caches[l - 1], hidden_activation)
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW, db
+    return grads
 
 
 def softmax_cross_entropy_backward(AL: Array, Y: Array) -> Array:
@@ -402,14 +389,7 @@ def L_model_backward(
 
     AL, Y: (nL, m) -> dA{l}: A{l}.shape, dW{l}: W{l}.shape, db{l}: (n_l, 1)
     """
-    L = len(caches)
-    grads: Params = {}
-    dA, dW, db = output_backward(AL, Y, caches[L - 1], output_activation)
-    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = dA, dW, db
-    for l in range(L - 1, 0, -1):
-        dA, dW, db = linear_activation_backward(dA, caches[l - 1], hidden_activation)
-        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA, dW, db
-    return grads
+    return hidden_layers_backward(output_backward(AL, Y, caches[-1], output_activation), caches, hidden_activation)
 
 
 def update_parameters(parameters: Params, grads: Params, learning_rate: float) -> Params:
@@ -492,15 +472,15 @@ def normalize_inputs(X_train: Array, X_test: Array) -> tuple[Array, Array]:
     return (X_train - mu) / sigma, (X_test - mu) / sigma
 
 
-def l2_penalty(parameters: Params, lambd: float, m: int) -> float:
-    """lambd / (2m) * sum_l ||W_l||_F^2."""
-    squares = sum(np.sum(np.square(parameters[f"W{l}"])) for l in range(1, num_layers(parameters) + 1))
-    return float(lambd / (2 * m) * squares)
+def lp_penalty(parameters: Params, lambd: float, m: int, p: float = 2) -> float:
+    """lambd / (p m) * sum_l sum |W_l|**p (p >= 1; p = 2: lambd / (2m) * sum_l ||W_l||_F^2)."""
+    powers = sum(np.sum(np.abs(parameters[f"W{l}"]) ** p) for l in range(1, num_layers(parameters) + 1))
+    return float(lambd / (p * m) * powers)
 
 
-def compute_cost_with_regularization(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
-    """J = compute_cost(AL, Y) + lambd / (2m) * sum_l ||W_l||_F^2.   AL, Y: (1, m) -> float"""
-    return compute_cost(AL, Y) + l2_penalty(parameters, lambd, Y.shape[1])
+def compute_cost_with_regularization(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
+    """J = compute_cost(AL, Y) + lambd / (p m) * sum_l sum |W_l|**p.   AL, Y: (1, m) -> float"""
+    return compute_cost(AL, Y) + lp_penalty(parameters, lambd, Y.shape[1], p)
 
 
 def L_model_backward_with_regularization(
@@ -508,17 +488,19 @@ def L_model_backward_with_regularization(
     Y: Array,
     caches: list[LinearActivationCache],
     lambd: float,
+    p: float = 2,
     *,
     hidden_activation: str = "relu",
     output_activation: str = "sigmoid",
 ) -> Params:
-    """``L_model_backward`` with dW_l += lambd / m * W_l (the gradient of the L2 penalty).   AL, Y: (nL, m)"""
+    """``L_model_backward`` with dW_l += lambd / m * sign(W_l) * |W_l|**(p - 1), the gradient of the
+    L_p penalty lambd / (p m) * sum |W_l|**p (p = 2: lambd / m * W_l; p = 1: lambd / m * sign(W_l)).   AL, Y: (nL, m)"""
     grads = L_model_backward(
         AL, Y, caches, hidden_activation=hidden_activation, output_activation=output_activation
     )
     m = AL.shape[1]
     for l, ((_, W, _), _) in enumerate(caches, start=1):  # plain tuples too: caches cross processes as tuples
-        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * W
+        grads[f"dW{l}"] = grads[f"dW{l}"] + lambd / m * (np.sign(W) * np.abs(W) ** (p - 1))
     return grads
 
 
@@ -531,6 +513,58 @@ def dropout_forward(A: Array, keep_prob: float, rng: np.random.Generator) -> tup
 def dropout_backward(dA: Array, D: Array, keep_prob: float) -> Array:
     """dA_prev = dA * D / keep_prob.   dA, D: (n, m) -> (n, m)"""
     return dA * D / keep_prob
+
+
+def compute_cost_weighted(AL: Array, Y: Array, sample_weight: Array) -> float:
+    """J = -1/m * sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i)).   AL, Y, sample_weight: (1, m) -> float"""
+    return float(-np.sum(sample_weight * _log_likelihoods(AL, Y)) / Y.shape[1])
+
+
+def L_model_backward_weighted(
+    AL: Array, Y: Array, caches: list[LinearActivationCache], sample_weight: Array, *, hidden_activation: str = "relu"
+) -> Params:
+    """``L_model_backward`` of the weighted cost, from dAL = -w * (Y / AL - (1 - Y) / (1 - AL)).
+
+    AL, Y, sample_weight: (1, m) -> the gradients of ``L_model_backward``
+    """
+    dAL = -sample_weight * (Y / AL - (1.0 - Y) / (1.0 - AL))
+    return hidden_layers_backward(linear_activation_backward(dAL, caches[-1], "sigmoid"), caches, hidden_activation)
+
+
+def early_stopping(dev_costs: Sequence[float], patience: int) -> tuple[int, int | None]:
+    """(best, stop): best is the first epoch of the lowest dev cost so far (only a strictly lower cost
+    replaces it); stop is the first epoch e with e - best >= patience, or None.   epochs: 0-based positions"""
+    best = 0
+    for epoch, cost in enumerate(dev_costs):
+        if cost < dev_costs[best]:
+            best = epoch
+        if epoch - best >= patience:
+            return best, epoch
+    return best, None
+
+
+def _shift_images(images: Array, down: int, right: int) -> Array:
+    """out[:, r, c] = images[:, r - down, c - right], zero where that falls outside.   (m, h, w)"""
+    h, w = images.shape[1:]
+    down, right = int(np.clip(down, -h, h)), int(np.clip(right, -w, w))
+    padded = np.pad(images, ((0, 0), (h, h), (w, w)))
+    return padded[:, h - down:2 * h - down, w - right:2 * w - right]
+
+
+def augment_shift(X: Array, Y: Array, shifts: Sequence[tuple[int, int]],
+                  image_shape: tuple[int, int]) -> tuple[Array, Array]:
+    """The images, then for each (down, right) of ``shifts`` in order every image moved by it, vacated pixels 0.
+
+    X: (h * w, m) images flattened row by row, Y: (n_y, m) -> X_aug: (h * w, m * (1 + len(shifts))),
+    Y_aug: (n_y, m * (1 + len(shifts))), Y repeated; column block k + 1 holds the k-th shift of every image.
+    """
+    h, w = image_shape
+    if X.shape[0] != h * w or Y.shape[1] != X.shape[1]:
+        raise ValueError(f"X must be ({h * w}, m) and Y (n_y, m)")
+    images = X.T.reshape(-1, h, w)
+    moved = [images] + [_shift_images(images, down, right) for down, right in shifts]
+    X_aug = np.concatenate([block.reshape(X.shape[1], h * w).T for block in moved], axis=1)
+    return X_aug, np.tile(Y, (1, len(moved)))
 
 
 def update_parameters_with_gd(parameters: Params, grads: Params, learning_rate: float) -> Params:
@@ -638,3 +672,30 @@ def schedule_lr_decay(
 def exponential_lr_decay(learning_rate0: float, epoch_num: float, k: float) -> float:
     """k ** epoch_num * learning_rate0."""
     return k**epoch_num * learning_rate0
+
+
+Spec = tuple[Any, ...]
+
+
+def _draws(spec: Spec, n: int, rng: np.random.Generator) -> list[Any]:
+    """n values of one hyper-parameter: 10 ** U(log10 low, log10 high), U(low, high), integers in
+    [low, high] or options each with probability 1 / len(options)."""
+    kind, *bounds = spec
+    if kind == "log":
+        return (10.0 ** rng.uniform(np.log10(bounds[0]), np.log10(bounds[1]), n)).tolist()
+    if kind == "uniform":
+        return rng.uniform(bounds[0], bounds[1], n).tolist()
+    if kind == "int":
+        return rng.integers(bounds[0], bounds[1], n, endpoint=True).tolist()
+    if kind == "choice":
+        return [bounds[0][k] for k in rng.integers(len(bounds[0]), size=n)]
+    raise ValueError(f'unknown kind {kind!r}: use "log", "uniform", "int" or "choice"')
+
+
+def sample_hyperparameters(space: Mapping[str, Spec], n: int, rng: np.random.Generator) -> list[dict[str, Any]]:
+    """n settings {name: value}, each hyper-parameter drawn independently from its ``space`` entry.
+
+    space: {name: ("log" | "uniform" | "int", low, high) or ("choice", options)} -> list of n dicts
+    """
+    columns = [(name, _draws(spec, n, rng)) for name, spec in space.items()]
+    return [{name: values[i] for name, values in columns} for i in range(n)]

@@ -95,6 +95,12 @@ TABLE: tuple[Graded, ...] = (
     Graded("concat_backward", _A5, "composition", 1, 2),
     Graded("scale_forward", _A5, "composition", 1, 1),
     Graded("scale_backward", _A5, "composition", 1, 2),
+    # Part E in assignments 2 and 3: example weights, early stopping, augmentation, hyper-parameter search
+    Graded("compute_cost_weighted", _A2, "costs", 1, 2),
+    Graded("L_model_backward_weighted", _A2, "layers", 1, 3, calls=("linear_activation_backward", *_LAYER_BACKWARD)),
+    Graded("early_stopping", _A2, "regularization", 1, 2),
+    Graded("augment_shift", _A2, "data", 1, 2),
+    Graded("sample_hyperparameters", _A3, "hyperparameters", 1, 2),
 )
 #: The table by function name.
 FUNCTIONS: dict[str, Graded] = {graded.name: graded for graded in TABLE}

@@ -36,3 +36,35 @@ def check_normal(sample: np.ndarray, std: float, *, where: str) -> None:
     if abs(kurtosis - 3.0) > max(Z_BOUND * np.sqrt(24.0 / n), KURTOSIS_SLACK):
         raise Failed(f"{where} does not look normally distributed (kurtosis {kurtosis:.3g}, a normal "
                      "distribution has 3): use np.random.randn or a Generator's standard_normal")
+
+
+#: Kolmogorov-Smirnov bound in units of 1/sqrt(N): P(sqrt(N) D > 4) < 2 exp(-32), about 3e-14.
+KS_BOUND = 4.0
+
+
+def uniform_distance(u: np.ndarray) -> float:
+    """The Kolmogorov-Smirnov distance of a sample in [0, 1] from U(0, 1): max |F_N(x) - x|."""
+    u, n = np.sort(np.asarray(u, dtype=np.float64).ravel()), np.size(u)
+    return float(max(np.max(np.arange(1, n + 1) / n - u), np.max(u - np.arange(n) / n)))
+
+
+def check_uniform(u: np.ndarray, *, where: str, hint: str) -> None:
+    """Raise Failed (saying ``hint``) unless ``u``, positions in [0, 1], looks like independent U(0, 1) draws."""
+    n = np.size(u)
+    if n < MIN_SAMPLE:
+        raise ValueError(f"a sample of {n} draws is too small to judge (at least {MIN_SAMPLE})")
+    distance = uniform_distance(u)
+    if distance > KS_BOUND / np.sqrt(n):
+        thirds = np.histogram(u, bins=3, range=(0.0, 1.0))[0] / n
+        raise Failed(f"{where} are not spread evenly: the first, middle and last third of the range hold "
+                     f"{thirds[0]:.0%}, {thirds[1]:.0%} and {thirds[2]:.0%} of them (about 33% each): {hint}")
+
+
+def check_equally_likely(values: list, options: list, *, where: str) -> None:
+    """Raise Failed unless each of ``options`` is a share 1/k of ``values`` within Z_BOUND binomial standard errors."""
+    n, p = len(values), 1.0 / len(options)
+    for option in options:
+        share = sum(value == option and type(value) is type(option) for value in values) / n
+        if abs(share - p) > Z_BOUND * np.sqrt(p * (1 - p) / n):
+            raise Failed(f"{where}: {option!r} is {share:.1%} of the {n} values, not about {p:.1%}: each of "
+                         f"the {len(options)} values should be equally likely")

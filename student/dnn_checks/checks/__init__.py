@@ -5,7 +5,9 @@ from dnn_checks.checks import (
     batchnorm,
     composition,
     costs,
+    data,
     gradcheck,
+    hyperparameters,
     initializers,
     layers,
     optimizers,
@@ -13,5 +15,5 @@ from dnn_checks.checks import (
     scaling,
 )
 
-__all__ = ["activations", "batchnorm", "composition", "costs", "gradcheck", "initializers", "layers", "optimizers",
-           "regularization", "scaling"]
+__all__ = ["activations", "batchnorm", "composition", "costs", "data", "gradcheck", "hyperparameters", "initializers",
+           "layers", "optimizers", "regularization", "scaling"]

@@ -1,10 +1,11 @@
-"""Visible checks of the costs: cross-entropy, and cross-entropy with L2 regularization."""
+"""Visible checks of the costs: cross-entropy, with L_p regularization, with example weights."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from dnn_checks import network_inputs, strategies
@@ -48,14 +49,15 @@ def cost_inputs(draw: st.DrawFn) -> dict[str, Any]:
     return {"AL": AL, "Y": Y, "parameters": parameters, "lambd": draw(LAMBD)}
 
 
-def cross_entropy(AL: Array, Y: Array) -> float:
-    return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+def cross_entropy(AL: Array, Y: Array, sample_weight: Array | float = 1.0) -> float:
+    """-1/m * sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i)); w = 1: the plain cross-entropy."""
+    return float(-np.mean(sample_weight * (Y * np.log(AL) + (1 - Y) * np.log(1 - AL))))
 
 
-def l2_cost(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
-    """Cross-entropy + lambd / (2m) * sum_l ||W_l||^2."""
-    squares = sum(float(np.sum(W ** 2)) for key, W in parameters.items() if key.startswith("W"))
-    return cross_entropy(AL, Y) + lambd / (2 * Y.shape[1]) * squares
+def lp_cost(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
+    """Cross-entropy + lambd / (p m) * sum_l sum |W_l|^p (p = 2: lambd / (2m) * sum_l ||W_l||^2)."""
+    powers = sum(float(np.sum(np.abs(W) ** p)) for key, W in parameters.items() if key.startswith("W"))
+    return cross_entropy(AL, Y) + lambd / (p * Y.shape[1]) * powers
 
 
 @VISIBLE.property("compute_cost_with_regularization", "returns a float (or a 0-d array)", given=cost_inputs())
@@ -67,7 +69,51 @@ def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd:
                   given=cost_inputs(), weight=2)
 def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float) -> None:
     cost = check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd), where="the cost")
-    check_close(l2_cost(AL, Y, parameters, lambd), cost, where="the cost")
+    check_close(lp_cost(AL, Y, parameters, lambd), cost, where="the cost")
+
+
+#: The L_p inputs: those of ``cost_inputs`` and p (1: L1; 1.5 and 3: other powers).
+POWERS = st.sampled_from([1, 3, 1.5])
+LP_COST = st.tuples(cost_inputs(), POWERS).map(lambda drawn: {**drawn[0], "p": drawn[1]})
+
+
+@VISIBLE.property("compute_cost_with_regularization", "with p: J = cross-entropy + lambd / (p m) * sum_l sum |W_l|^p",
+                  given=LP_COST, weight=2)
+def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float, p: float) -> None:
+    cost = check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd, p),
+                       where=f"the cost with p = {p}")
+    check_close(lp_cost(AL, Y, parameters, lambd, p), cost, where=f"the cost with p = {p}")
 
 
 stored_values(VISIBLE, "compute_cost_with_regularization")
+
+
+def example_weights(rng: np.random.Generator, m: int, *, high: float = 3.0) -> Array:
+    """Weights (1, m) in [0, high] rounded to 3 places, about a quarter of them 0."""
+    return np.where(rng.random((1, m)) < 0.25, 0.0, np.round(rng.uniform(0.0, high, (1, m)), 3))
+
+
+@st.composite
+def weighted_cost_inputs(draw: st.DrawFn, *, max_m: int = 5, high: float = 3.0) -> dict[str, Array]:
+    """{"AL" in [0.01, 0.99], "Y", "sample_weight" (example_weights, not all 0)}, all (1, m); hypothesis draws m
+    and a seed (shrinking makes m small), numpy the entries."""
+    m = draw(st.integers(1, max_m))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    drawn = {"AL": np.round(rng.uniform(0.01, 0.99, (1, m)), 3), "Y": (rng.random((1, m)) < 0.5).astype(float),
+             "sample_weight": example_weights(rng, m, high=high)}
+    assume(drawn["sample_weight"].sum() > 0)
+    return drawn
+
+
+WEIGHTED_COST = weighted_cost_inputs()
+
+
+@VISIBLE.property("compute_cost_weighted", "J = -1/m sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i)), a float",
+                  given=WEIGHTED_COST, weight=2)
+def _(student: RecordingStudent, AL: Array, Y: Array, sample_weight: Array) -> None:
+    cost = check_float(student.call("compute_cost_weighted", AL, Y, sample_weight), where="the cost")
+    check_close(cross_entropy(AL, Y, sample_weight), cost, where="the cost")
+
+
+stored_values(VISIBLE, "compute_cost_weighted")
+leaves_inputs_unchanged(VISIBLE, "compute_cost_weighted", WEIGHTED_COST)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from dnn_checks import strategies
+from dnn_checks import network_inputs, strategies
+from dnn_checks.checks.costs import cross_entropy, example_weights
+from dnn_checks.checks.regularization import gradient_keys
 from dnn_checks.compare import Failed, check_close, check_equal, check_float, check_parameters, check_shape, check_tuple
 from dnn_checks.gradcheck import gradcheck
+from dnn_checks.network_inputs import forward_caches, network_of
 from dnn_checks.properties import (
     forward_of,
     gradcheck_failure,
@@ -216,3 +220,46 @@ def _(student: RecordingStudent, X: Array, parameters: Params, Y: Array) -> None
     first = student.call("L_model_backward", AL, Y, caches)
     check_equal(before, (AL, caches, Y), where="L_model_backward modified its arguments in place: (AL, caches, Y)")
     check_equal(first, student.call("L_model_backward", AL, Y, caches), where="the second call of L_model_backward")
+
+
+@st.composite
+def weighted_backward(draw: st.DrawFn, *, max_layers: int = 3, gap: float = 0.0) -> dict[str, Any]:
+    """{"AL", "Y", "caches" (of network_inputs.networks_with_caches), "sample_weight" (1, m)}: weights in [0, 3],
+    zeros included, not all zero."""
+    drawn = draw(network_inputs.networks_with_caches(max_layers=max_layers, gap=gap))
+    w = example_weights(np.random.default_rng(draw(st.integers(0, 2**32 - 1))), drawn["Y"].shape[1])
+    assume(w.sum() > 0)
+    return {**drawn, "sample_weight": w}
+
+
+WEIGHTED_BACKWARD = weighted_backward()
+WEIGHTED_GRADCHECK = weighted_backward(max_layers=2, gap=1e-3)
+
+
+def weighted_cost_from(l: int, parameters: Params, Y: Array, sample_weight: Array) -> Callable[..., Array]:
+    """The weighted cost as a function of A{l} (keyword ``A{l}``): layers l+1..L of the network, then the cost."""
+    L = len(parameters) // 2
+    later = {f"{kind}{k - l}": parameters[f"{kind}{k}"] for k in range(l + 1, L + 1) for kind in "Wb"}
+    return lambda **A: np.asarray(cross_entropy(forward_caches(A[f"A{l}"], later)[0], Y, sample_weight))
+
+
+@VISIBLE.property("L_model_backward_weighted", "gradient check of every dW, db against the weighted cost, and of "
+                  "every dA{l} against it as a function of A{l} (times m)", given=WEIGHTED_GRADCHECK, max_examples=4,
+                  weight=3)
+def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, sample_weight: Array) -> None:
+    grads = check_parameters(student.call("L_model_backward_weighted", AL, Y, caches, sample_weight),
+                             gradient_keys(caches), where="grads")
+    X, parameters = network_of(caches)
+
+    def cost(**params: Array) -> Array:
+        return np.asarray(cross_entropy(forward_caches(X, params)[0], Y, sample_weight))
+    gradcheck_failure(gradcheck(cost, parameters, {f"d{key}": grads[f"d{key}"] for key in parameters},
+                                np.asarray(1.0), atol=1e-7), "the weighted cost")
+    for l, ((A_prev, _, _), _) in enumerate(caches):
+        gradcheck_failure(gradcheck(weighted_cost_from(l, parameters, Y, sample_weight), {f"A{l}": A_prev},
+                                    {f"dA{l}": grads[f"dA{l}"]}, np.asarray(1.0), atol=1e-7,
+                                    scale={f"dA{l}": Y.shape[1]}), f"the weighted cost (dA{l} is m dJ/dA{l})")
+
+
+stored_values(VISIBLE, "L_model_backward_weighted")
+leaves_inputs_unchanged(VISIBLE, "L_model_backward_weighted", WEIGHTED_BACKWARD)

@@ -1,21 +1,24 @@
-"""Visible checks of L2-regularized backward propagation and inverted dropout (from the maths alone)."""
+"""Visible checks of L_p-regularized backward propagation, inverted dropout and early stopping (from the maths alone)."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from dnn_checks import network_inputs, strategies
-from dnn_checks.checks.costs import LAMBD, l2_cost
+from dnn_checks.checks.costs import LAMBD, POWERS, lp_cost
 from dnn_checks.compare import Failed, check_close, check_equal, check_parameters, check_shape, check_tuple
 from dnn_checks.gradcheck import gradcheck
 from dnn_checks.network_inputs import forward_caches, network_of
 from dnn_checks.properties import gradcheck_failure, leaves_inputs_unchanged, stored_values, zero_upstream
-from dnn_checks.registry import VISIBLE
+from dnn_checks.registry import VISIBLE, Registry
 from dnn_checks.runner import RecordingStudent
+from dnn_checks.values import describe
 
 Array = np.ndarray
 
@@ -42,31 +45,77 @@ def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float
     check_parameters(grads, gradient_keys(caches), where="grads")
 
 
-@VISIBLE.property("L_model_backward_with_regularization", "dW_l(lambd) - dW_l(0) = lambd / m * W_l; "
-                  "db and dA do not change", given=BACKWARD, weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
-    shapes = gradient_keys(caches)
-    plain = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, 0.0), shapes,
-                             where="grads with lambd = 0")
-    grads = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, lambd), shapes,
-                             where="grads")
-    _, parameters = network_of(caches)
-    expected = {key: plain[key] + lambd / Y.shape[1] * parameters[key[1:]] if key.startswith("dW") else plain[key]
-                for key in shapes}
-    check_close(expected, grads, where="grads")
+def _p(inputs: dict[str, Any]) -> str:
+    return f" (p = {inputs['p']})" if "p" in inputs else ""
 
 
-@VISIBLE.property("L_model_backward_with_regularization", "gradient check of dW, db against the regularized cost",
-                  given=GRADCHECK, max_examples=3, weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, caches: list, lambd: float) -> None:
-    grads = check_parameters(student.call("L_model_backward_with_regularization", AL, Y, caches, lambd),
-                             gradient_keys(caches), where="grads")
-    X, parameters = network_of(caches)
+def penalty_law(name: str, given: st.SearchStrategy[dict[str, Any]], slope: Callable[[Array, dict[str, Any]], Array], *,
+                weight: float) -> None:
+    """``name``: dW_l(lambd) - dW_l(0) = lambd / m * slope(W_l, inputs); db and dA do not change."""
+    function = "L_model_backward_with_regularization"
 
-    def cost(**params: Array) -> Array:
-        return np.asarray(l2_cost(forward_caches(X, params)[0], Y, params, lambd))
-    analytical = {f"d{key}": grads[f"d{key}"] for key in parameters}
-    gradcheck_failure(gradcheck(cost, parameters, analytical, np.asarray(1.0), atol=1e-7), "the regularized cost")
+    @VISIBLE.property(function, name, given=given, weight=weight)
+    def _(student: RecordingStudent, **inputs: Any) -> None:
+        shapes, m = gradient_keys(inputs["caches"]), inputs["Y"].shape[1]
+        plain = check_parameters(student.call(function, *{**inputs, "lambd": 0.0}.values()), shapes,
+                                 where=f"grads with lambd = 0{_p(inputs)}")
+        grads = check_parameters(student.call(function, *inputs.values()), shapes, where=f"grads{_p(inputs)}")
+        _, parameters = network_of(inputs["caches"])
+        expected = {key: plain[key] + inputs["lambd"] / m * slope(parameters[key[1:]], inputs) if key.startswith("dW")
+                    else plain[key] for key in shapes}
+        check_close(expected, grads, where=f"grads{_p(inputs)}")
+
+
+def gradients_against(registry: Registry, function: str, name: str, given: st.SearchStrategy[dict[str, Any]],
+                      cost: Callable[[Array, dict[str, Array], dict[str, Any]], float], against: str, *,
+                      weight: float = 1.0, dA0: bool = False) -> None:
+    """``name``: the student's dW, db (and dA0, m times the gradient with respect to X, with ``dA0``) against
+    central differences of ``cost(X, parameters, inputs)`` at the network of the drawn caches."""
+    @registry.property(function, name, given=given, max_examples=3, weight=weight)
+    def _(student: RecordingStudent, **inputs: Any) -> None:
+        grads = check_parameters(student.call(function, *inputs.values()), gradient_keys(inputs["caches"]),
+                                 where="grads")
+        X, parameters = network_of(inputs["caches"])
+        analytical = {f"d{key}": grads[f"d{key}"] for key in parameters} | ({"dX": grads["dA0"]} if dA0 else {})
+
+        def f(X: Array = X, **params: Array) -> Array:
+            return np.asarray(cost(X, params, inputs))
+        result = gradcheck(f, {"X": X, **parameters} if dA0 else parameters, analytical, np.asarray(1.0), atol=1e-7,
+                           scale={"dX": X.shape[1]})
+        gradcheck_failure(result, against + _p(inputs))
+
+
+def lp_network_cost(X: Array, parameters: dict[str, Array], inputs: dict[str, Any]) -> float:
+    """The L_p-regularized cost (p = 2 without a drawn p) of the network at X."""
+    return lp_cost(forward_caches(X, parameters)[0], inputs["Y"], parameters, inputs["lambd"], inputs.get("p", 2))
+
+
+penalty_law("dW_l(lambd) - dW_l(0) = lambd / m * W_l; db and dA do not change", BACKWARD, lambda W, inputs: W,
+            weight=2)
+gradients_against(VISIBLE, "L_model_backward_with_regularization", "gradient check of dW, db against the regularized "
+                  "cost", GRADCHECK, lp_network_cost, "the regularized cost", weight=2)
+
+
+@st.composite
+def sparse_backward(draw: st.DrawFn) -> dict[str, Any]:
+    """BACKWARD's inputs with about a third of every W set to exactly 0 (where L1's gradient is 0), and p."""
+    X, parameters, Y = draw(network_inputs.networks(max_layers=3))
+    zeros = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    parameters = {key: np.where(zeros.random(value.shape) < 0.35, 0.0, value) if key.startswith("W") else value
+                  for key, value in parameters.items()}
+    AL, caches = forward_caches(X, parameters)
+    assume(bool(np.all((AL > 1e-3) & (AL < 1 - 1e-3))))
+    return {"AL": AL, "Y": Y, "caches": caches, "lambd": draw(LAMBD), "p": draw(POWERS)}
+
+
+LP_BACKWARD = sparse_backward()
+
+
+penalty_law("with p: dW_l(lambd) - dW_l(0) = lambd / m * sign(W_l) |W_l|^(p - 1), 0 where W_l = 0; db and dA do "
+            "not change", LP_BACKWARD, lambda W, inputs: np.sign(W) * np.abs(W) ** (inputs["p"] - 1), weight=2)
+LP_GRADCHECK = st.tuples(GRADCHECK, st.sampled_from([1.5, 3])).map(lambda drawn: {**drawn[0], "p": drawn[1]})
+gradients_against(VISIBLE, "L_model_backward_with_regularization", "with p: gradient check of dW, db against the L_p "
+                  "cost", LP_GRADCHECK, lp_network_cost, "the L_p cost")
 
 
 stored_values(VISIBLE, "L_model_backward_with_regularization")
@@ -137,3 +186,37 @@ zero_upstream(VISIBLE, "dropout_backward", DROPOUT_BACKWARD, "dA")
 
 
 leaves_inputs_unchanged(VISIBLE, "dropout_backward", DROPOUT_BACKWARD)
+
+
+def stopping_epochs(dev_costs: list[float], patience: int) -> tuple[int, int | None]:
+    """(best, stop) by the definition: the first epoch of the lowest cost so far, the first epoch out of patience."""
+    best = 0
+    for epoch, cost in enumerate(dev_costs):
+        best = epoch if cost < dev_costs[best] else best
+        if epoch - best >= patience:
+            return best, epoch
+    return best, None
+
+
+@st.composite
+def dev_curves(draw: st.DrawFn) -> dict[str, Any]:
+    """{"dev_costs": a list of 1 to 30 floats with ties (few distinct values), "patience": 1 to 5}."""
+    level = st.integers(1, 9).map(lambda k: k / 10)
+    return {"dev_costs": draw(st.lists(level, min_size=1, max_size=30)), "patience": draw(st.integers(1, 5))}
+
+
+DEV_CURVES = dev_curves()
+
+
+@VISIBLE.property("early_stopping", "(best, stop): best the first epoch of the lowest cost so far, stop the first "
+                  "epoch with stop - best >= patience, else None", given=DEV_CURVES, max_examples=30, weight=2)
+def _(student: RecordingStudent, dev_costs: list[float], patience: int) -> None:
+    answer = check_tuple(student.call("early_stopping", dev_costs, patience), 2, where="the result of early_stopping")
+    for name, expected, got in zip(("best", "stop"), stopping_epochs(dev_costs, patience), answer):
+        if not (got is None if expected is None else type(got) in (int, float) and got == expected):
+            raise Failed(f"for dev_costs = {dev_costs} and patience = {patience}, {name} should be {expected}, got "
+                         f"{describe(got)}")
+
+
+stored_values(VISIBLE, "early_stopping")
+leaves_inputs_unchanged(VISIBLE, "early_stopping", DEV_CURVES)
