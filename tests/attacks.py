@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import nbformat
 from dnn_checks.graded import TABLE, graded
@@ -30,6 +30,7 @@ from nbformat import NotebookNode
 
 from autograder.course import copy_assignment, submission
 from autograder.grading.cells import assignment_inputs, grade_submission
+from autograder.grading.results import StudentResult
 from autograder.sandbox.budget import Budget
 from autograder.sandbox.remote import WorkerFactory
 from autograder.staff.classgen import defined, solution_cells, solved
@@ -153,7 +154,7 @@ class Graded(NamedTuple):
     score: float
     seconds: float
     peak_mb: float
-    result: dict[str, Any]
+    result: StudentResult
 
 
 def grade(factory: WorkerFactory, root: Path, student: str, nb: NotebookNode, *, budget: Budget | None = None,
@@ -170,7 +171,7 @@ def grade(factory: WorkerFactory, root: Path, student: str, nb: NotebookNode, *,
     result = grade_submission(lambda: factory.session(inputs.files, budget=budget),
                               submission(root, student, assignment).notebooks, inputs.sources, inputs.others)
     seconds = time.perf_counter() - began
-    return Graded(result["score"], seconds, (_memory_kb("VmHWM") - base) / 1024, result)
+    return Graded(result.score, seconds, (_memory_kb("VmHWM") - base) / 1024, result)
 
 
 def _memory_kb(field: str) -> int:

@@ -26,6 +26,7 @@ from autograder.sandbox import bubblewrap
 from autograder.sandbox.bubblewrap import BWRAP, Limits, check_available
 from autograder.sandbox.budget import Budget
 from autograder.sandbox.remote import WorkerFactory
+from autograder.staff.feedback import cell_text
 
 UNAVAILABLE = check_available()
 pytestmark = [pytest.mark.sandbox,
@@ -61,8 +62,10 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str],
         yield grade
 
 
-def cells(result: attacks.Graded) -> dict[str, dict]:
-    return result.result["notebooks"][attacks.ASSIGNMENT]["cells"]
+def feedback(result: attacks.Graded) -> dict[str, str]:
+    """Each grade cell's feedback, as the student reads it."""
+    notebook = result.result.notebooks[attacks.ASSIGNMENT]
+    return {grade_id: cell_text(cell, notebook) for grade_id, cell in notebook.cells.items()}
 
 
 def test_every_function_the_grader_calls_back_is_attacked() -> None:
@@ -87,17 +90,17 @@ def test_an_attack_costs_at_most_its_budget(graded: Callable[[str], attacks.Grad
 
 
 def test_a_callback_out_of_bounds_is_the_students_failure(graded: Callable[[str], attacks.Graded]) -> None:
-    feedback = cells(graded("oversized callbacks"))["test_linear_activation_backward"]["feedback"]
+    feedback = feedback(graded("oversized callbacks"))["test_linear_activation_backward"]
     assert "it called linear_backward with an array of shape (16384, 1), larger than its own inputs imply" in feedback
 
 
 def test_an_output_far_too_large_is_refused_unread(graded: Callable[[str], attacks.Graded]) -> None:
-    feedback = cells(graded("oversized outputs"))["test_sigmoid"]["feedback"]
+    feedback = feedback(graded("oversized outputs"))["test_sigmoid"]
     assert "far more than its inputs imply" in feedback and "the grader refused it" in feedback
 
 
 def test_the_budget_stops_slow_cells_and_says_so_once_a_cell(graded: Callable[[str], attacks.Graded]) -> None:
-    feedback = [c["feedback"] for c in cells(graded("slow cells")).values()]
+    feedback = list(feedback(graded("slow cells")).values())
     said = [text for text in feedback if "time budget" in text]
     assert said and set(said) == {f"Not run: the submission's time budget of {BUDGET:g} s ran out before this cell."}
 
@@ -106,7 +109,7 @@ def test_replays_after_crashes_cost_at_most_their_allowance(graded: Callable[[st
     result = graded("slow cells, then crashes")
     assert result.seconds < SLOW_CELLS + LIMITS.replay_seconds + SLACK  # not SLOW_CELLS * (1 + LIMITS.restarts)
     assert result.seconds < LONG_BUDGET
-    assert any("running the cells before this one again would take" in c["feedback"] for c in cells(result).values())
+    assert any("running the cells before this one again would take" in text for text in feedback(result).values())
 
 
 def test_the_memory_limit_caps_the_grading_process() -> None:

@@ -53,8 +53,8 @@ def test_every_cell_scores_what_it_scored(assignment: str, tmp_path: Path) -> No
         shutil.copytree(ROOT / folder / assignment, tmp_path / folder / assignment)
     submit_class(tmp_path, assignment, notebooks(assignment))
     batch = grade_assignment(course_dir=tmp_path, assignment=assignment, jobs=2, console=Console(file=io.StringIO()))
-    scores = {o.student: {nb: {gid: cell["score"] for gid, cell in result["cells"].items()}
-                          for nb, result in o.result["notebooks"].items()} for o in batch.outcomes}
+    scores = {o.student: {nb: {gid: cell.score for gid, cell in result.cells.items()}
+                          for nb, result in o.result.notebooks.items()} for o in batch.outcomes}
     changed = {(student, nb, gid): (expected, scores[student][nb][gid])
                for student, nbs in SCORES[assignment].items() for nb, cells in nbs.items()
                for gid, expected in cells.items() if abs(scores[student][nb][gid] - expected) > 1e-9}

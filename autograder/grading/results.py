@@ -44,16 +44,7 @@ class Note:
     detail: str = ""
 
 
-class _ByName:
-    """Fields read by name too, as the JSON spells them: ``result["notebooks"]["a1"]["cells"]["t"]["score"]``."""
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in {f.name for f in dataclasses.fields(self)} | {"score", "max_score"}:  # type: ignore[arg-type]
-            raise KeyError(name)
-        return getattr(self, name)
-
-
-class _Totals(_ByName):
+class _Totals:
     """``score`` and ``max_score``: the sums over the parts (a notebook's cells, a student's notebooks)."""
 
     def _parts(self) -> Iterable[CellResult | NotebookResult]:
@@ -69,7 +60,7 @@ class _Totals(_ByName):
 
 
 @dataclass(frozen=True)
-class CellResult(_ByName):
+class CellResult:
     """One grade cell: its score out of ``max_score``, the checks its test cell ran, the notes, the status."""
 
     grade_id: str
