@@ -62,7 +62,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str],
         yield grade
 
 
-def feedback(result: attacks.Graded) -> dict[str, str]:
+def feedback_of(result: attacks.Graded) -> dict[str, str]:
     """Each grade cell's feedback, as the student reads it."""
     notebook = result.result.notebooks[attacks.ASSIGNMENT]
     return {grade_id: cell_text(cell, notebook) for grade_id, cell in notebook.cells.items()}
@@ -90,17 +90,17 @@ def test_an_attack_costs_at_most_its_budget(graded: Callable[[str], attacks.Grad
 
 
 def test_a_callback_out_of_bounds_is_the_students_failure(graded: Callable[[str], attacks.Graded]) -> None:
-    feedback = feedback(graded("oversized callbacks"))["test_linear_activation_backward"]
+    feedback = feedback_of(graded("oversized callbacks"))["test_linear_activation_backward"]
     assert "it called linear_backward with an array of shape (16384, 1), larger than its own inputs imply" in feedback
 
 
 def test_an_output_far_too_large_is_refused_unread(graded: Callable[[str], attacks.Graded]) -> None:
-    feedback = feedback(graded("oversized outputs"))["test_sigmoid"]
+    feedback = feedback_of(graded("oversized outputs"))["test_sigmoid"]
     assert "far more than its inputs imply" in feedback and "the grader refused it" in feedback
 
 
 def test_the_budget_stops_slow_cells_and_says_so_once_a_cell(graded: Callable[[str], attacks.Graded]) -> None:
-    feedback = list(feedback(graded("slow cells")).values())
+    feedback = list(feedback_of(graded("slow cells")).values())
     said = [text for text in feedback if "time budget" in text]
     assert said and set(said) == {f"Not run: the submission's time budget of {BUDGET:g} s ran out before this cell."}
 
@@ -109,7 +109,7 @@ def test_replays_after_crashes_cost_at_most_their_allowance(graded: Callable[[st
     result = graded("slow cells, then crashes")
     assert result.seconds < SLOW_CELLS + LIMITS.replay_seconds + SLACK  # not SLOW_CELLS * (1 + LIMITS.restarts)
     assert result.seconds < LONG_BUDGET
-    assert any("running the cells before this one again would take" in text for text in feedback(result).values())
+    assert any("running the cells before this one again would take" in text for text in feedback_of(result).values())
 
 
 def test_the_memory_limit_caps_the_grading_process() -> None:
