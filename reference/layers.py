@@ -8,6 +8,8 @@ inside), ``dA_prev = W.T @ dZ`` is ``m`` times the gradient of the cost.
 
 from typing import NamedTuple
 
+import numpy as np
+
 from reference._types import Array, Params
 from reference.activations import BACKWARD, FORWARD, softmax_cross_entropy_backward
 
@@ -29,8 +31,14 @@ def num_layers(parameters: Params) -> int:
 
 
 def linear_forward(A_prev: Array, W: Array, b: Array) -> tuple[Array, LinearCache]:
-    """Z = W @ A_prev + b.   A_prev: (n_prev, m), W: (n, n_prev), b: (n, 1) -> Z: (n, m)"""
-    return W @ A_prev + b, LinearCache(A_prev, W, b)
+    """Z = W @ A_prev + b.   A_prev: (n_prev, m), W: (n, n_prev), b: (n, 1) -> Z: (n, m)
+
+    b is added in place to the product (cast first if the sum has another dtype), so no second
+    (n, m) array is allocated; the bits are those of ``W @ A_prev + b``, non-finite inputs included.
+    """
+    Z = (W @ A_prev).astype(np.result_type(W, A_prev, b), copy=False)
+    Z += b
+    return Z, LinearCache(A_prev, W, b)
 
 
 def linear_backward(dZ: Array, linear_cache: LinearCache) -> tuple[Array, Array, Array]:

@@ -1,9 +1,11 @@
-"""Gradient assertions for the tests: norm-based relative error against the shared central differences."""
+"""Assertions for the tests: gradients (norm-based relative error against the shared central
+differences) and bit-for-bit equality."""
 
 from collections.abc import Callable
 
 import numpy as np
 from dnn_checks.gradcheck import numerical_gradient as central_differences
+from numpy.testing import assert_array_equal
 
 STEP = 1e-6
 RTOL = 1e-7
@@ -39,3 +41,11 @@ def assert_gradient(analytic: np.ndarray, f: Callable[[np.ndarray], float], x: n
 def hidden_zs_clear_of_kink(caches) -> bool:
     """Every hidden-layer Z (the activation caches but the last) is at least RELU_MARGIN from 0."""
     return all(np.min(np.abs(cache.activation_cache)) > RELU_MARGIN for cache in caches[:-1])
+
+
+def assert_same_bits(actual: np.ndarray, expected: np.ndarray) -> None:
+    """The same dtype, shape and bytes (0.0 and -0.0 differ; nan equals nan of the same bits)."""
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape)
+    as_unsigned = f"u{actual.itemsize}"
+    assert_array_equal(np.ascontiguousarray(actual).view(as_unsigned), np.ascontiguousarray(expected).view(as_unsigned),
+                       err_msg=f"actual:\n{actual}\nexpected:\n{expected}")

@@ -3,6 +3,7 @@
 import numpy as np
 from dnn_checks.strategies import MAX_SIDE, floats, layer_dims, matrices, off_kink, parameters
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 sides = st.integers(min_value=1, max_value=MAX_SIDE)
 examples = st.integers(min_value=1, max_value=6)
@@ -12,6 +13,12 @@ examples = st.integers(min_value=1, max_value=6)
 def bounded(shape: tuple[int, ...], *, bound: float = 2.0) -> st.SearchStrategy[np.ndarray]:
     """float64 arrays of ``shape`` with elements in [-bound, bound]."""
     return matrices(shape, elements=floats(min_value=-bound, max_value=bound))
+
+
+def any_floats(shape: tuple[int, ...], *, finite: bool = True) -> st.SearchStrategy[np.ndarray]:
+    """float64 arrays of ``shape`` with any elements, 0.0, -0.0, subnormals and the extremes included,
+    and nan and inf unless ``finite`` (for bit-for-bit identities)."""
+    return arrays(np.float64, shape, elements=st.floats(allow_nan=not finite, allow_infinity=not finite))
 
 
 def away_from_zero(shape: tuple[int, ...], *, low: float, high: float) -> st.SearchStrategy[np.ndarray]:

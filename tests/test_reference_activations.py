@@ -7,9 +7,9 @@ import pytest
 from dnn_checks.strategies import floats, matrix_shapes
 from hypothesis import given
 from hypothesis import strategies as st
-from numerical import assert_gradient
+from numerical import assert_gradient, assert_same_bits
 from numpy.testing import assert_allclose, assert_array_equal
-from strategies import away_from_zero, bounded
+from strategies import any_floats, away_from_zero, bounded
 
 from reference import relu, relu_backward, sigmoid, sigmoid_backward, softmax, tanh, tanh_backward
 
@@ -39,6 +39,18 @@ def test_relu_backward_is_the_gradient(data) -> None:
 def test_relu_backward_is_zero_at_the_kink() -> None:
     Z = np.array([[-1.0, 0.0, 2.0]])
     assert_array_equal(relu_backward(np.array([[5.0, 6.0, 7.0]]), Z), [[0.0, 0.0, 7.0]])
+
+
+@given(data=matrix_shapes().flatmap(lambda shape: st.tuples(*[any_floats(shape, finite=False)] * 2)))
+def test_relu_backward_has_the_bits_of_np_where(data) -> None:
+    Z, dA = data
+    assert_same_bits(relu_backward(dA, Z), np.where(Z > 0, dA, 0.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.bool_])
+def test_relu_backward_has_the_dtype_of_np_where(dtype) -> None:
+    Z, dA = np.array([[-1.0, 0.0, 2.0]]), np.array([[-3, 4, 5]]).astype(dtype)
+    assert_same_bits(relu_backward(dA, Z), np.where(Z > 0, dA, 0.0))
 
 
 @pytest.mark.parametrize("forward", [sigmoid, relu, tanh, softmax])

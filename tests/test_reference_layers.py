@@ -8,9 +8,9 @@ import pytest
 from dnn_checks.strategies import labels
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from numerical import RELU_MARGIN, assert_gradient, hidden_zs_clear_of_kink
+from numerical import RELU_MARGIN, assert_gradient, assert_same_bits, hidden_zs_clear_of_kink
 from numpy.testing import assert_allclose, assert_array_equal
-from strategies import bounded, examples, networks, one_hot, sides
+from strategies import any_floats, bounded, examples, networks, one_hot, sides
 
 from reference import (
     L_model_backward,
@@ -116,6 +116,21 @@ def test_softmax_tanh_network_backward_is_the_gradient_of_its_cost(problem) -> N
     AL, caches = L_model_forward(X, parameters, **activations)
     grads = L_model_backward(AL, Y, caches, **activations)
     assert_network_gradients(grads, parameters, X, Y, compute_softmax_cost, **activations)
+
+
+@given(data=st.tuples(sides, sides, examples).flatmap(
+    lambda n: st.tuples(any_floats((n[1], n[2])), any_floats((n[0], n[1])), any_floats((n[0], 1)))))
+def test_linear_forward_has_the_bits_of_the_formula(data) -> None:
+    A_prev, W, b = data
+    with np.errstate(all="ignore"):  # the extremes overflow, alike on both sides
+        assert_same_bits(linear_forward(A_prev, W, b)[0], W @ A_prev + b)
+
+
+@pytest.mark.parametrize(("dtype", "b_dtype"), [(np.int64, np.int64), (np.int64, np.float64),
+                                                (np.float32, np.float64), (np.float32, np.float32)])
+def test_linear_forward_has_the_dtype_of_the_formula(dtype, b_dtype) -> None:
+    A_prev, W, b = np.array([[1, 2], [3, 4]], dtype), np.array([[1, -1], [5, 2]], dtype), np.array([[1], [-2]], b_dtype)
+    assert_same_bits(linear_forward(A_prev, W, b)[0], W @ A_prev + b)
 
 
 def test_linear_forward_by_hand() -> None:
