@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dnn_checks.checks.costs import COST_INPUTS, cost_inputs
 
-from autograder.hidden.activations import matches_reference
+from autograder.hidden.registry import matches_reference
 
 matches_reference("compute_cost", COST_INPUTS)
 matches_reference("compute_cost_with_regularization", cost_inputs(), weight=3)

@@ -129,3 +129,24 @@ def l2_without_cross_entropy(AL: Array, Y: Array, parameters: Params, lambd: flo
 @mistake("compute_cost_with_regularization", message="your L2 term is subtracted: the penalty is added to the cost")
 def l2_subtracted(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
     return compute_cost(AL, Y) - lambd / (2 * Y.shape[1]) * _squares(parameters)
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("compute_cost")
+def cost_with_dot_products(AL, Y):
+    m = Y.shape[1]
+    cost = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
+    return np.squeeze(cost)
+
+
+@alternative("compute_cost_with_regularization")
+def regularized_cost_with_norms(AL, Y, parameters, lambd):
+    m = Y.shape[1]
+    cross_entropy = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
+    L = len(parameters) // 2
+    penalty = sum(np.linalg.norm(parameters["W" + str(l)]) ** 2 for l in range(1, L + 1))
+    return float(np.squeeze(cross_entropy)) + lambd / (2 * m) * penalty

@@ -159,3 +159,35 @@ def dropout_backward_without_mask(dA: Array, D: Array, keep_prob: float) -> Arra
                                      "the units that were kept, D")
 def dropout_backward_inverted_mask(dA: Array, D: Array, keep_prob: float) -> Array:
     return dA * (1 - np.asarray(D, dtype=float)) / keep_prob
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("L_model_backward_with_regularization")
+def regularized_backward_over_L_model_backward(AL, Y, caches, lambd):  # noqa: N802
+    grads = L_model_backward(AL, Y, caches)  # the notebook's (a helper module's) L_model_backward
+    m = AL.shape[1]
+    for l in range(len(caches), 0, -1):
+        linear_cache, _ = caches[l - 1]
+        grads["dW" + str(l)] = grads["dW" + str(l)] + (lambd / m) * linear_cache[1]
+    return grads
+
+
+@alternative("dropout_forward")
+def dropout_with_uniform(A, keep_prob, rng):
+    D = (rng.uniform(size=A.shape) < keep_prob).astype(float)
+    return np.multiply(A, D) / keep_prob, D
+
+
+@alternative("dropout_forward")
+def dropout_with_binomial(A, keep_prob, rng):
+    D = rng.binomial(1, keep_prob, size=A.shape)
+    return A * D / keep_prob, D
+
+
+@alternative("dropout_backward")
+def dropout_backward_with_where(dA, D, keep_prob):
+    return np.where(D.astype(bool), dA / keep_prob, 0.0)
