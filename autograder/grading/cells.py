@@ -24,6 +24,7 @@ from dnn_checks.results import CheckResult, collecting
 
 from autograder import course
 from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
+from autograder.hidden import grading
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
 CELL_TIMEOUT = 60.0
@@ -93,7 +94,7 @@ def _test_cell(session: Session, step: Step, points: float, notes: list[str]) ->
     namespace = {name: proxy for name, proxy in session.functions().items()
                  if not name.startswith("__") and not hasattr(builtins, name)}
     output = io.StringIO()
-    with collecting() as results, contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+    with grading(), collecting() as results, contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
             exec(compile(step.source, f"<test cell {step.label}>", "exec"), namespace)  # noqa: S102 - trusted source
             failure = ""

@@ -207,7 +207,8 @@ class Registry:
 
     def warm(self) -> int:
         """Draw every property's examples now (a grading process, before its first notebook); return how many."""
-        return sum(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}", max_examples=prop.max_examples)
+        return sum(len(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}",
+                                     max_examples=prop.max_examples))
                    for function, properties in self._properties.items() for prop in properties
                    if prop.given is not None)
 

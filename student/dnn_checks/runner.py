@@ -179,12 +179,12 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
     return Outcome(True) if tried else Outcome(False, NO_EXAMPLE, failure="no_example")
 
 
-def draw_examples(given_: st.SearchStrategy, *, key: str, max_examples: int | None = None) -> int:
-    """Draw (once per process) the examples ``run_property`` replays; return how many.
+def draw_examples(given_: st.SearchStrategy, *, key: str, max_examples: int | None = None) -> list[dict[str, Any]]:
+    """The examples ``run_property`` replays for ``key`` (drawn once per process, then kept).
 
-    A grading process calls it for every property before its first notebook (``Registry.warm``).
+    A grading process draws them for every property before its first notebook (``Registry.warm``).
     """
-    return len(_Search(given_, key, max_examples or PROFILE.max_examples).examples())
+    return _Search(given_, key, max_examples or PROFILE.max_examples).examples()
 
 
 #: Examples drawn so far: (key, id(strategy)) -> (strategy, examples); the strategy is kept so its id stays unique.
