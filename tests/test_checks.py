@@ -54,7 +54,8 @@ def test_the_signatures_of_the_table_are_the_references(function: str) -> None:
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_the_reference_earns_full_marks_in_jupyter_and_when_graded(function: str, capsys: pytest.CaptureFixture) -> None:
+def test_the_reference_earns_full_marks_in_jupyter_and_when_graded(function: str,
+                                                                   capsys: pytest.CaptureFixture) -> None:
     namespace = notebook()
     with collecting() as results:
         jupyter = run_checks(function, namespace=namespace)

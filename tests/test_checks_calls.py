@@ -53,8 +53,10 @@ def _arguments() -> dict[str, tuple]:
     parameters = {"W1": rng.standard_normal((2, 3)), "b1": rng.standard_normal((2, 1))}
     return {
         "relu_backward": (rng.standard_normal((2, 3)), np.array([[1.0, -1.0, 0.0], [2.0, -2.0, 3.0]])),
-        "linear_backward": (rng.standard_normal((2, 4)), tuple(rng.standard_normal(s) for s in ((3, 4), (2, 3), (2, 1)))),
-        "update_parameters": (parameters, {"dW1": np.ones((2, 3)), "db1": np.ones((2, 1)), "dA0": np.ones((3, 1))}, 0.1),
+        "linear_backward": (rng.standard_normal((2, 4)),
+                            tuple(rng.standard_normal(shape) for shape in ((3, 4), (2, 3), (2, 1)))),
+        "update_parameters": (parameters, {"dW1": np.ones((2, 3)), "db1": np.ones((2, 1)), "dA0": np.ones((3, 1))},
+                              0.1),
         "dropout_forward": (rng.standard_normal((3, 4)), 0.5, np.random.default_rng(7)),
         "batchnorm_forward": (rng.standard_normal((2, 5)), np.ones((2, 1)), np.zeros((2, 1)), {"mode": "train"}),
     }

@@ -242,8 +242,8 @@ def test_a_check_that_needs_a_stub_says_so_once_per_property_and_scores_as_befor
     with collecting() as broken:
         assert run_checks("sigmoid_backward", namespace={**namespace, "sigmoid": _raises_value_error}) == points
     assert [p.points for p in stubbed[0].properties] == [p.points for p in broken[0].properties]
-    assert out.splitlines() == ["sigmoid_backward (visible checks): needs `sigmoid` first (`sigmoid` is not implemented "
-                                "yet) (0 / 1 points)"]
+    assert out.splitlines() == ["sigmoid_backward (visible checks): needs `sigmoid` first "
+                                "(`sigmoid` is not implemented yet) (0 / 1 points)"]
     assert "NotImplementedError" not in out and "failing input" not in out
 
 

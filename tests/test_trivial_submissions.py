@@ -157,7 +157,8 @@ def test_through_a_worker_a_correct_alternative_earns_full_marks(unconfined: Wor
 
 SELF_CONTAINED = {
     "relu_backward": "def relu_backward(dA, cache):\n    dA[...] = 0\n    return dA * (cache > 0)\n",
-    "linear_forward": "def linear_forward(A_prev, W, b):\n    A_prev[...] = 0\n    return W @ A_prev + b, (A_prev, W, b)\n",
+    "linear_forward": ("def linear_forward(A_prev, W, b):\n    A_prev[...] = 0\n"
+                       "    return W @ A_prev + b, (A_prev, W, b)\n"),
     "L_model_backward": ("def L_model_backward(AL, Y, caches):\n    Y[...] = AL\n    grads = {}\n"
                          "    for l, ((A_prev, W, b), Z) in enumerate(caches, start=1):\n"
                          "        grads[f'dA{l - 1}'], grads[f'dW{l}'], grads[f'db{l}'] = (np.zeros_like(A_prev), "

@@ -1,4 +1,4 @@
-"""Hidden checks of the layers and the L-layer passes, against the reference (gradients against the reference forward)."""
+"""Hidden checks of the layers and the L-layer passes, against the reference (gradients against its forward)."""
 
 from __future__ import annotations
 

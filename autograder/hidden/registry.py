@@ -14,6 +14,7 @@ HIDDEN = Registry("hidden")
 
 def matches_reference(function: str, given: Given, *, weight: float = 2, observe: Observe | None = None,
                       names: Sequence[str] | None = None, **options: Any) -> None:
-    """A value property, "matches the reference": ``function``'s output on ``given`` against ``reference.<function>``."""
+    """A value property, "matches the reference": ``function``'s output on ``given`` against
+    ``reference.<function>`` (``dnn_checks.properties.matches``)."""
     matches(HIDDEN, function, "matches the reference", given, getattr(reference, function), weight=weight,
             max_examples=options.pop("max_examples", 10), observe=observe, names=names, **options)

@@ -172,7 +172,8 @@ def deep_with_a_generator(layer_dims, seed=3):
     rng = np.random.default_rng(seed)
     parameters = {}
     for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
+        n, n_prev = layer_dims[l], layer_dims[l - 1]
+        parameters["W" + str(l)] = rng.standard_normal((n, n_prev)) * np.sqrt(2 / n_prev)
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
     return parameters
 

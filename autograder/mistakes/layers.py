@@ -306,7 +306,8 @@ def linear_forward_with_einsum(A_prev, W, b):
 @alternative("linear_activation_forward")
 def linear_activation_forward_by_table(A_prev, W, b, activation):
     Z, linear_cache = linear_forward(A_prev, W, b)  # noqa: F821 - the notebook's functions
-    A, activation_cache = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "softmax": softmax}[activation](Z)  # noqa: F821
+    g = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "softmax": softmax}[activation]  # noqa: F821
+    A, activation_cache = g(Z)
     return A, (linear_cache, activation_cache)
 
 

@@ -38,7 +38,8 @@ def pair(key: str, elements: st.SearchStrategy[float]) -> dict[str, st.SearchStr
 
 
 def activation(function: str, name: str, law: Callable[[Array, Array], None], Z: st.SearchStrategy) -> None:
-    """Visible check of an activation: (A, cache = Z) of Z's shape (gate), the ``law`` relating A to Z, stored values."""
+    """Visible check of an activation: (A, cache = Z) of Z's shape (a gate), the ``law`` relating A to Z (its
+    value), stored values."""
     @VISIBLE.property(function, "returns (A, cache): A has Z's shape, cache is Z", role="gate",
                       given={"Z": strategies.matrices()})
     def _(student: RecordingStudent, Z: Array) -> None:
@@ -106,7 +107,8 @@ def _backward_inputs(rng: np.random.Generator) -> list[dict[str, Array]]:
     return [{"dA": rng.standard_normal((4, 3)), "cache": Z}]
 
 
-activation("relu", "A = max(0, Z), also where Z = 0", _law("relu"), strategies.matrices(elements=strategies.with_zeros()))
+activation("relu", "A = max(0, Z), also where Z = 0", _law("relu"),
+           strategies.matrices(elements=strategies.with_zeros()))
 activation("sigmoid", LAWS["sigmoid"], _law("sigmoid"), strategies.matrices(elements=strategies.floats(
     min_value=-30.0, max_value=30.0)))
 activation("tanh", LAWS["tanh"], _law("tanh"), strategies.matrices())

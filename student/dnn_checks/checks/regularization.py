@@ -25,7 +25,7 @@ def _with_lambd(inputs: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[
 
 
 BACKWARD = _with_lambd(network_inputs.networks_with_caches())
-GRADCHECK = _with_lambd(network_inputs.networks_with_caches(max_layers=2, gap=1e-3))
+GRADCHECK = _with_lambd(network_inputs.networks_with_caches(min_layers=2, max_layers=3, gap=1e-3))
 DROPOUT_BACKWARD = network_inputs.dropout_gradients()
 
 
