@@ -71,9 +71,9 @@ from hypothesis import strategies as st
 
 from dnn_checks import expected
 from dnn_checks.calls import Call
+from dnn_checks.expected import EXPECTED
 from dnn_checks.graded import graded
 from dnn_checks.results import NOT_DEFINED, CheckResult, Kind, Needs, PropertyResult, Role
-from dnn_checks.expected import EXPECTED
 from dnn_checks.runner import (
     Case,
     Given,

@@ -29,8 +29,8 @@ from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.internal.conjecture import providers
 
 from dnn_checks.calls import Call
-from dnn_checks.expected import EXPECTED
 from dnn_checks.compare import Failed
+from dnn_checks.expected import EXPECTED
 from dnn_checks.results import MESSAGE_CHARS, NOT_DEFINED, NOT_IMPLEMENTED, Failure, Needs
 from dnn_checks.strategies import named
 from dnn_checks.student import (
