@@ -1,6 +1,8 @@
 """The checks framework: results, comparison, gradient check, runner, registry, points, reports, stored data."""
 
+import inspect
 import json
+from pathlib import Path
 
 import hypothesis
 import numpy as np
@@ -345,11 +347,11 @@ def test_a_failure_keeps_a_bounded_summary_of_a_huge_output_and_a_bounded_messag
 def test_the_patched_private_hypothesis_hook_is_still_there():
     """runner._no_local_constants replaces hypothesis's private ``_get_local_constants``: a new pinned
     version must still have it, called without arguments and returning ``Constants`` (else fix the runner)."""
-    pinned = next(line.split("==")[1].strip('",') for line in open("pyproject.toml").read().split()
-                  if line.startswith('"hypothesis=='))
+    project = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    pinned = next(word.split("==")[1].strip('",') for word in project.split() if word.startswith('"hypothesis=='))
     assert hypothesis.__version__ == pinned
     assert callable(providers._get_local_constants)
-    assert not [p for p in __import__("inspect").signature(providers._get_local_constants).parameters.values()
+    assert not [p for p in inspect.signature(providers._get_local_constants).parameters.values()
                 if p.default is p.empty]
     assert isinstance(providers._get_local_constants(), providers.Constants)
     assert isinstance(providers.Constants(), providers.Constants)
