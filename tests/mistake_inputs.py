@@ -1,22 +1,19 @@
-"""Generic inputs for every contract function: where each catalogued mistake shows.
+"""Generic inputs for every graded function: where each catalogued mistake shows.
 
-``CASES[function]`` is a list of ``Call`` (or ``call(implementation) -> output`` for
-batch norm, whose cache is the implementation's own); a catalogued mistake must differ from
-the reference on at least one of them. Shapes are non-square, entries distinct, Z has exact
-zeros, optimizer states are non-zero, t > 1, epsilons large and small.
+``CASES[function]`` is a list of ``Call`` records without an output (the arguments of one call);
+a catalogued mistake must differ from the reference on at least one of them. Shapes are
+non-square, entries distinct, Z has exact zeros, optimizer states are non-zero, t > 1, epsilons
+large and small.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from dnn_checks.calls import Call
 
 import reference
-from autograder.mistakes import Call
-
-CaseCall = Call | Callable[[Callable[..., Any]], Any]
 
 
 def _rng(seed: int = 0) -> np.random.Generator:
@@ -46,22 +43,18 @@ def _state(params: dict, seed: int, square: bool = False) -> dict:
     return {f"d{k}": (rng.random(v.shape) + 0.1 if square else rng.normal(0, 0.5, v.shape)) for k, v in params.items()}
 
 
-def _batchnorm_forward(Z: np.ndarray, bn_param: dict) -> CaseCall:
-    gamma, beta = _rng(5).normal(1, 0.5, (Z.shape[0], 1)), _rng(6).normal(0, 0.5, (Z.shape[0], 1))
-
-    def call(implementation: Callable[..., Any]) -> Any:
-        param = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in bn_param.items()}
-        return implementation(Z.copy(), gamma, beta, param)[0], param
-    return call
+def _batchnorm_forward(Z: np.ndarray, bn_param: dict) -> tuple:
+    return Z, _rng(5).normal(1, 0.5, (Z.shape[0], 1)), _rng(6).normal(0, 0.5, (Z.shape[0], 1)), bn_param
 
 
-def _batchnorm_backward() -> CaseCall:
+def _batchnorm_backward() -> tuple:
     Z = _Z((3, 7))
     _, cache = reference.batchnorm_forward(Z, _rng(5).normal(1, 0.5, (3, 1)), np.zeros((3, 1)), {"mode": "train"})
-    return Call(_rng(7).normal(0, 1, Z.shape), cache)
+    return _rng(7).normal(0, 1, Z.shape), cache
 
 
-def _cases() -> dict[str, list[CaseCall]]:
+def _arguments() -> dict[str, list[tuple[Any, ...]]]:
+    """Each function's argument tuples."""
     X, params, Y = _network([5, 4, 3, 1], 6)
     AL, caches = reference.L_model_forward(X, params)
     grads = reference.L_model_backward(AL, Y, caches)
@@ -80,44 +73,44 @@ def _cases() -> dict[str, list[CaseCall]]:
     sparse = (*reference.L_model_forward(X, sparse_params)[:1], Y, reference.L_model_forward(X, sparse_params)[1])
     running = {"running_mean": _rng(12).normal(0, 1, (4, 1)), "running_var": _rng(13).random((4, 1)) + 0.5}
     return {
-        **{f: [Call(_Z())] for f in ("sigmoid", "relu", "tanh", "softmax")},
-        **{f: [Call(_rng(3).normal(0, 1, (4, 6)), _Z())]
+        **{f: [(_Z(),)] for f in ("sigmoid", "relu", "tanh", "softmax")},
+        **{f: [(_rng(3).normal(0, 1, (4, 6)), _Z())]
            for f in ("sigmoid_backward", "relu_backward", "tanh_backward")},
-        **{f: [Call(dims, 3)] for f in ("initialize_parameters_he", "initialize_parameters_deep",
+        **{f: [(dims, 3)] for f in ("initialize_parameters_he", "initialize_parameters_deep",
                                         "initialize_parameters_random", "initialize_parameters_xavier")},
-        "initialize_parameters_zeros": [Call(dims)],
-        "linear_forward": [Call(A_prev, W, b)],
-        "linear_activation_forward": [Call(A_prev, W, b, a) for a in ("relu", "sigmoid", "tanh")],
-        "L_model_forward": [Call(X, params)],
-        "compute_cost": [Call(AL, Y), Call(_rng(1).uniform(0.01, 0.99, (1, 5)), np.array([[0.0, 1.0, 1.0, 0.0, 1.0]]))],
-        "linear_backward": [Call(dZ, linear_cache)],
-        "linear_activation_backward": [Call(dZ, (linear_cache, _Z((4, 7))), a) for a in ("relu", "sigmoid", "tanh")],
-        "L_model_backward": [Call(AL, Y, caches)],
-        **{f: [Call(params, grads, 0.1)] for f in ("update_parameters", "update_parameters_with_gd")},
-        "gradient_check_n": [Call(small, small_grads, Xs, Ys, 1e-2), Call(small, wrong_grads, Xs, Ys, 1e-4)],
-        "normalize_inputs": [Call(_rng(14).normal(3, 2, (3, 10)) * [[1], [5], [0.2]], _rng(15).normal(0, 3, (3, 6)))],
-        "compute_cost_with_regularization": [Call(AL, Y, params, 0.7), *(Call(AL, Y, params, 0.7, p) for p in (1, 3))],
-        "L_model_backward_with_regularization": [Call(AL, Y, caches, 0.7), Call(AL, Y, caches, 0.7, 3),
-                                                 Call(*sparse, 0.7, 1)],
-        "compute_cost_weighted": [Call(AL, Y, weights)],
-        "L_model_backward_weighted": [Call(AL, Y, caches, weights)],
-        "early_stopping": [Call([0.6, 0.5, 0.5, 0.7, 0.4, 0.45, 0.5, 0.3], 2), Call([0.5, 0.4, 0.3], 2),
-                           Call([0.3, 0.5, 0.4, 0.45, 0.42, 0.5], 3)],
-        "augment_shift": [Call(_rng(21).random((12, 3)) + 0.1, np.array([[0.0, 1.0, 1.0]]), [(1, 0), (0, -2), (-1, 1)],
+        "initialize_parameters_zeros": [(dims,)],
+        "linear_forward": [(A_prev, W, b)],
+        "linear_activation_forward": [(A_prev, W, b, a) for a in ("relu", "sigmoid", "tanh")],
+        "L_model_forward": [(X, params)],
+        "compute_cost": [(AL, Y), (_rng(1).uniform(0.01, 0.99, (1, 5)), np.array([[0.0, 1.0, 1.0, 0.0, 1.0]]))],
+        "linear_backward": [(dZ, linear_cache)],
+        "linear_activation_backward": [(dZ, (linear_cache, _Z((4, 7))), a) for a in ("relu", "sigmoid", "tanh")],
+        "L_model_backward": [(AL, Y, caches)],
+        **{f: [(params, grads, 0.1)] for f in ("update_parameters", "update_parameters_with_gd")},
+        "gradient_check_n": [(small, small_grads, Xs, Ys, 1e-2), (small, wrong_grads, Xs, Ys, 1e-4)],
+        "normalize_inputs": [(_rng(14).normal(3, 2, (3, 10)) * [[1], [5], [0.2]], _rng(15).normal(0, 3, (3, 6)))],
+        "compute_cost_with_regularization": [(AL, Y, params, 0.7), *((AL, Y, params, 0.7, p) for p in (1, 3))],
+        "L_model_backward_with_regularization": [(AL, Y, caches, 0.7), (AL, Y, caches, 0.7, 3),
+                                                 (*sparse, 0.7, 1)],
+        "compute_cost_weighted": [(AL, Y, weights)],
+        "L_model_backward_weighted": [(AL, Y, caches, weights)],
+        "early_stopping": [([0.6, 0.5, 0.5, 0.7, 0.4, 0.45, 0.5, 0.3], 2), ([0.5, 0.4, 0.3], 2),
+                           ([0.3, 0.5, 0.4, 0.45, 0.42, 0.5], 3)],
+        "augment_shift": [(_rng(21).random((12, 3)) + 0.1, np.array([[0.0, 1.0, 1.0]]), [(1, 0), (0, -2), (-1, 1)],
                                (3, 4))],
-        "sample_hyperparameters": [Call({"rate": ("log", 1e-4, 1e-1), "keep": ("uniform", 0.5, 1.0),
+        "sample_hyperparameters": [({"rate": ("log", 1e-4, 1e-1), "keep": ("uniform", 0.5, 1.0),
                                          "units": ("int", 8, 11), "optimizer": ("choice", ["gd", "adam", "rmsprop"])},
                                         3000, _rng(22))],
-        "dropout_forward": [Call(A, 0.8, _rng(16))],
-        "dropout_backward": [Call(_rng(17).normal(0, 1, (4, 6)), _rng(18).random((4, 6)) < 0.7, 0.7)],
-        "random_mini_batches": [Call(_rng(19).normal(0, 1, (3, 150)), _rng(20).normal(0, 1, (2, 150)), 64, 0)],
-        **{f: [Call(params)] for f in ("initialize_velocity", "initialize_rmsprop", "initialize_adam")},
-        "update_parameters_with_momentum": [Call(params, grads, v, 0.9, 0.1)],
-        "update_parameters_with_rmsprop": [Call(params, grads, s, 0.9, 0.01, e) for e in (1e-8, 0.1)],
-        "update_parameters_with_adam": [Call(params, grads, v, s, 3, 0.01, 0.9, 0.999, e) for e in (1e-8, 0.1)],
-        "update_lr": [Call(0.5, 7, 0.3)],
-        "schedule_lr_decay": [Call(0.5, 2600, 0.3, 1000)],
-        "exponential_lr_decay": [Call(0.5, 7, 0.9)],
+        "dropout_forward": [(A, 0.8, _rng(16))],
+        "dropout_backward": [(_rng(17).normal(0, 1, (4, 6)), _rng(18).random((4, 6)) < 0.7, 0.7)],
+        "random_mini_batches": [(_rng(19).normal(0, 1, (3, 150)), _rng(20).normal(0, 1, (2, 150)), 64, 0)],
+        **{f: [(params,)] for f in ("initialize_velocity", "initialize_rmsprop", "initialize_adam")},
+        "update_parameters_with_momentum": [(params, grads, v, 0.9, 0.1)],
+        "update_parameters_with_rmsprop": [(params, grads, s, 0.9, 0.01, e) for e in (1e-8, 0.1)],
+        "update_parameters_with_adam": [(params, grads, v, s, 3, 0.01, 0.9, 0.999, e) for e in (1e-8, 0.1)],
+        "update_lr": [(0.5, 7, 0.3)],
+        "schedule_lr_decay": [(0.5, 2600, 0.3, 1000)],
+        "exponential_lr_decay": [(0.5, 7, 0.9)],
         "batchnorm_forward": [
             _batchnorm_forward(_Z(), {"mode": "train", "eps": 0.1, "momentum": 0.8, **running}),
             _batchnorm_forward(_Z(), {"mode": "train"}),
@@ -128,18 +121,19 @@ def _cases() -> dict[str, list[CaseCall]]:
     }
 
 
-def _composition_cases() -> dict[str, list[CaseCall]]:
+def _composition_arguments() -> dict[str, list[tuple[Any, ...]]]:
     """Branches of different and of equal sizes; the forward's of equal sizes (where adding or joining columns runs)."""
     rng = _rng(21)
     pairs = [(rng.normal(0, 1, (4, 5)), rng.normal(0, 1, (2, 5))), (rng.normal(0, 1, (3, 5)), rng.normal(0, 1, (3, 5)))]
     A, alphas = rng.normal(0, 1, (3, 4)), (0.3, -2.0)
     return {
-        "concat_forward": [Call(*pairs[1])],
-        "concat_backward": [Call(rng.normal(0, 1, (len(A1) + len(A2), 5)), reference.concat_forward(A1, A2)[1])
+        "concat_forward": [pairs[1]],
+        "concat_backward": [(rng.normal(0, 1, (len(A1) + len(A2), 5)), reference.concat_forward(A1, A2)[1])
                             for A1, A2 in pairs],
-        "scale_forward": [Call(A, alpha) for alpha in alphas],
-        "scale_backward": [Call(rng.normal(0, 1, A.shape), reference.scale_forward(A, alpha)[1]) for alpha in alphas],
+        "scale_forward": [(A, alpha) for alpha in alphas],
+        "scale_backward": [(rng.normal(0, 1, A.shape), reference.scale_forward(A, alpha)[1]) for alpha in alphas],
     }
 
 
-CASES = {**_cases(), **_composition_cases()}
+CASES: dict[str, list[Call]] = {function: [Call(function, args) for args in arguments]
+                                for function, arguments in {**_arguments(), **_composition_arguments()}.items()}

@@ -1,20 +1,26 @@
-"""The checks framework: results, comparison, gradient check, runner, registry, reports, stored data."""
+"""The checks framework: results, comparison, gradient check, runner, registry, points, reports, stored data."""
 
+import inspect
 import json
+from pathlib import Path
 
+import hypothesis
 import numpy as np
 import pytest
 from dnn_checks import expected, run_checks
 from dnn_checks.compare import Failed, check_close, check_float, check_shape, mismatch
 from dnn_checks.gradcheck import gradcheck
-from dnn_checks.registry import Registry
-from dnn_checks.results import CheckResult, PropertyResult, collecting
+from dnn_checks.registry import VISIBLE, Registry
+from dnn_checks.results import MESSAGE_CHARS, CheckResult, PropertyResult, collecting
+from dnn_checks.runner import KEPT_ELEMENTS, Summary, run_property
 from dnn_checks.student import Student, StudentTimeout
+from hypothesis import assume
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers
 
 import reference
-from autograder.build import expected as expected_writer
 from autograder.hidden import run_hidden_checks
+from autograder.mistakes import alternatives_of
 
 
 class AlwaysEqual:
@@ -24,7 +30,9 @@ class AlwaysEqual:
 
 def test_results_round_trip_through_plain_json():
     result = CheckResult("relu", "visible", 0.5, 1.0, (PropertyResult("p", 0.5, 0.5, True),
-                                                      PropertyResult("q", 0.0, 0.5, False, "why", "forgot 1/m", True)))
+                                                      PropertyResult("q", 0.0, 0.5, False, "why", "forgot 1/m", True),
+                                                      PropertyResult("r", 0.0, 0.0, False, "shape", role="gate",
+                                                                     weight=0.5, failure="wrong")))
     assert CheckResult.from_json(result.to_json()) == result
     assert json.loads(result.to_json())["properties"][1]["diagnosis"] == "forgot 1/m"
 
@@ -40,7 +48,7 @@ def test_collecting_gathers_every_check_of_a_cell(capsys):
 
 
 @pytest.mark.parametrize(("expected_value", "got", "words"), [
-    (np.zeros((3, 1)), np.zeros(3), "shape (3, 1), got shape (3,)"),
+    (np.zeros((3, 1)), np.zeros(3), "x has shape (3,), expected (3, 1)"),
     (np.zeros((2, 2)), np.zeros((2, 2), dtype=int), "float dtype"),
     (np.array([[1.0, 2.0]]), np.array([[1.0, 2.5]]), "index (0, 1): expected 2.0, got 2.5"),
     (np.array([[1.0]]), np.array([[np.nan]]), "index (0, 0)"),
@@ -60,7 +68,7 @@ def test_comparison_is_relative_with_an_absolute_part_scaled_to_the_values():
 
 
 def test_structure_helpers_refuse_wrong_shapes_and_non_finite_values():
-    with pytest.raises(Failed, match=r"shape \(2, 1\)"):
+    with pytest.raises(Failed, match=r"db has shape \(2,\), expected \(2, 1\)"):
         check_shape(np.zeros(2), (2, 1), where="db")
     with pytest.raises(Failed, match="non-finite"):
         check_shape(np.array([[np.inf]]), (1, 1), where="dZ")
@@ -117,7 +125,7 @@ def test_the_report_shows_the_smallest_failing_input(capsys):
     run_hidden_checks("relu_backward", namespace={"relu_backward": relu_backward})
     out = capsys.readouterr().out
     assert "dA = array([[1.]])" in out and "cache = array([[0.]])" in out
-    assert "the result of relu_backward differs at index (0, 0): expected 0.0, got 1.0" in out
+    assert "dZ differs at index (0, 0): expected 0.0, got 1.0" in out
 
 
 def test_repeated_grading_gives_identical_results(capsys):
@@ -140,30 +148,19 @@ def test_a_timeout_stops_the_check_without_more_calls():
         raise StudentTimeout("relu ran longer than 10 s")
 
     class TimingOut(Student):
-        def call(self, name, *args, **kwargs):
+        def record(self, name, *args, **kwargs):
             try:
-                return super().call(name, *args, **kwargs)
+                return super().record(name, *args, **kwargs)
             except Exception as exc:
                 raise StudentTimeout(str(exc)) from None
 
     registry = Registry("visible")
     for name in ("one", "two"):
-        registry.property("relu", name, given={"Z": st.just(np.ones((1, 1)))})(
+        registry.property("relu", name, role="value", given={"Z": st.just(np.ones((1, 1)))})(
             lambda student, Z: student.call("relu", Z))
     result = registry.run("relu", TimingOut({"relu": relu}))
     assert len(calls) == 1 and result.points == 0
     assert all("longer than 10 s" in p.message for p in result.properties)
-
-
-def test_stored_expected_values_are_up_to_date_with_the_reference():
-    """Equal up to round-off (another BLAS may differ in the last bits): regenerate with python -m autograder.build.expected."""
-    def decoded(text: str) -> dict:
-        return {function: [{key: expected.decode(value) for key, value in case.items()} for case in cases]
-                for function, cases in json.loads(text).items()}
-    stored = decoded(expected_writer.FILE.read_text(encoding="utf-8"))
-    today = decoded(expected_writer.dumps(expected_writer.build(expected_writer.PART_A)))
-    assert mismatch(today, stored, where="part_a.json", rtol=1e-12) is None
-    assert set(expected_writer.PART_A) <= set(expected.functions())
 
 
 def test_stored_values_decode_to_what_was_encoded():
@@ -192,13 +189,12 @@ sys.path.insert(0, ".")
 if len(sys.argv) > 1:
     import local_constants  # a module of the student's own, full of constants
 import numpy as np
-import dnn_checks.runner as runner
 from dnn_checks.registry import VISIBLE
-for prop in VISIBLE.properties("relu_backward"):
-    if prop.given is not None:
-        runner.draw_examples(prop.given, key="visible/relu_backward/" + prop.name, max_examples=prop.max_examples)
+from dnn_checks.runner import draw_examples
+drawn = [draw_examples(prop.given, key="visible/relu_backward/" + prop.name, max_examples=prop.max_examples)
+         for prop in VISIBLE.properties("relu_backward") if prop.given is not None]
 with np.printoptions(precision=17, threshold=10**6):
-    print(sorted(repr(entry[1]) for entry in runner._drawn.values()))
+    print(repr(drawn))
 """
 
 
@@ -238,14 +234,18 @@ def test_a_stub_is_one_line_and_its_results_keep_the_reason(capsys):
 
 
 def test_a_check_that_needs_a_stub_says_so_once_per_property_and_scores_as_before(capsys):
-    namespace = {"relu": _stub, "relu_backward": reference.relu_backward}
+    """sigmoid_backward written as a student does (it calls the notebook's sigmoid), over a stub."""
+    def sigmoid(Z):
+        raise NotImplementedError(STUB_MESSAGE)
+    namespace = alternatives_of("sigmoid_backward")[0].define({"sigmoid": sigmoid})
     with collecting() as stubbed:
-        points = run_checks("relu_backward", namespace=namespace)
+        points = run_checks("sigmoid_backward", namespace=namespace)
     out = capsys.readouterr().out
     with collecting() as broken:
-        assert run_checks("relu_backward", namespace={**namespace, "relu": _raises_value_error}) == points
+        assert run_checks("sigmoid_backward", namespace={**namespace, "sigmoid": _raises_value_error}) == points
     assert [p.points for p in stubbed[0].properties] == [p.points for p in broken[0].properties]
-    assert "✘ gradient check against your relu  [0/0.18]  needs `relu` first (`relu` is not implemented yet)" in out
+    assert out.splitlines() == ["sigmoid_backward (visible checks): needs `sigmoid` first "
+                                "(`sigmoid` is not implemented yet) (0 / 1 points)"]
     assert "NotImplementedError" not in out and "failing input" not in out
 
 
@@ -274,11 +274,10 @@ def test_a_function_calling_an_undefined_name_needs_that_one_first(capsys):
     assert all(p.needs == ("sigmoid", "not defined") and "NameError" in p.message for p in results[0].properties)
 
 
-def test_a_missing_function_is_said_once(capfd):
-    run_checks("linear_forward", "linear_backward", namespace={"linear_backward": reference.linear_backward})
+def test_a_missing_function_is_said_once_and_costs_no_other_function(capfd):
+    points = run_checks("linear_forward", "linear_backward", namespace={"linear_backward": reference.linear_backward})
     out = capfd.readouterr().out
-    assert out.count("did you run its cell") == 1
-    assert "✘ gradient check against your linear_forward  [0/0.36]  needs `linear_forward` first" in out
+    assert out.count("did you run its cell") == 1 and points == 1.0
 
 
 def test_the_diagnosis_uses_every_failing_input_not_only_the_smallest(capsys):
@@ -289,3 +288,74 @@ def test_the_diagnosis_uses_every_failing_input_not_only_the_smallest(capsys):
     diagnoses = {p.diagnosis for p in results[0].properties if p.diagnosis}
     assert diagnoses == {"your dZ is dA where Z = 0: the gradient is 0 wherever Z <= 0 (you masked only Z < 0)"}
     assert "one of these" not in capsys.readouterr().out
+
+
+# Points: value properties pay, gates only take away; a property that tried nothing fails.
+
+def _toy(roles_weights: list[tuple[str, float, bool]]) -> CheckResult:
+    """A check of relu (1 visible point) with properties of these (role, weight, passes)."""
+    registry = Registry("visible")
+    for i, (role, weight, passes) in enumerate(roles_weights):
+        def test(student, Z, passes=passes):
+            if not passes:
+                raise Failed("no")
+        registry.property("relu", f"p{i}", role=role, given={"Z": st.just(np.ones((1, 1)))}, weight=weight)(test)
+    return registry.run("relu", Student({"relu": reference.relu}))
+
+
+@pytest.mark.parametrize(("properties", "points"), [
+    ([("value", 2, True), ("gate", 1, True)], 1.0),
+    ([("value", 2, False), ("gate", 1, True)], 0.0),  # gates never pay alone
+    ([("value", 2, True), ("value", 1, False), ("gate", 1, False)], 2 / 3 * (1 - 1 / 4)),
+    ([("value", 1, True), ("gate", 0.5, False), ("gate", 0.5, False)], 1 - 1 / 2),
+])
+def test_points_are_the_passed_value_share_times_one_minus_the_failed_gate_share(properties, points):
+    result = _toy(properties)
+    assert result.points == pytest.approx(points)
+    assert sum(p.points for p in result.properties) == pytest.approx(points)
+    assert all(p.points == p.max_points == 0 for p in result.properties if p.role == "gate")
+
+
+def test_a_check_without_a_value_property_is_refused():
+    with pytest.raises(ValueError, match="no value property"):
+        _toy([("gate", 1, True)])
+
+
+@pytest.mark.filterwarnings("ignore:Using `assume` outside")
+def test_a_property_that_tried_no_example_fails():
+    def test(student, Z):
+        assume(False)
+    for given in ({"Z": st.just(np.ones((1, 1)))}, {"Z": st.just(np.ones((1, 1))).filter(lambda Z: False)}):
+        outcome = run_property(test, Student({}), key="nothing/tried", given_=st.fixed_dictionaries(given))
+        assert not outcome.passed and outcome.failure == "no_example"
+    assert run_property(test, Student({}), key="nothing/given").failure == "no_example"
+
+
+def test_a_failure_keeps_a_bounded_summary_of_a_huge_output_and_a_bounded_message():
+    def relu(Z):
+        return np.zeros(KEPT_ELEMENTS + 1), "x" * (10 * MESSAGE_CHARS)
+
+    def test(student, Z):
+        output = student.call("relu", Z)
+        raise Failed(f"the cache is {output[1]}")
+    outcome = run_property(test, Student({"relu": relu}), key="huge", given_=st.fixed_dictionaries(
+        {"Z": st.just(np.ones((1, 1)))}))
+    assert isinstance(outcome.calls[0].output, Summary) and "50" not in outcome.calls[0].output.text[:5]
+    assert len(outcome.message) <= MESSAGE_CHARS and outcome.message.endswith("(truncated)")
+
+
+def test_the_patched_private_hypothesis_hook_is_still_there():
+    """runner._no_local_constants replaces hypothesis's private ``_get_local_constants``: a new pinned
+    version must still have it, called without arguments and returning ``Constants`` (else fix the runner)."""
+    project = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    pinned = next(word.split("==")[1].strip('",') for word in project.split() if word.startswith('"hypothesis=='))
+    assert hypothesis.__version__ == pinned
+    assert callable(providers._get_local_constants)
+    assert not [p for p in inspect.signature(providers._get_local_constants).parameters.values()
+                if p.default is p.empty]
+    assert isinstance(providers._get_local_constants(), providers.Constants)
+    assert isinstance(providers.Constants(), providers.Constants)
+
+
+def test_the_visible_stored_values_recipes_cover_what_is_stored():
+    assert set(VISIBLE.stored()) == set(expected.functions())

@@ -5,6 +5,9 @@ cells that differ from the source's: correct students, students with one to thre
 mistakes, two hostile ones), made once with ``autograder.staff.classgen`` (seed 7);
 ``data/fixed_class_scores.json`` the score of every graded cell they earned then. Each student's
 notebook is today's release with the source's solutions, then the student's own cells.
+
+When a change to the grader changes scores on purpose, regenerate the scores, say why in the
+commit, and review the diff: ``python -m tests.test_fixed_class`` (it prints what changed).
 """
 
 from __future__ import annotations
@@ -43,19 +46,44 @@ def notebooks(assignment: str) -> list[Student]:
     return students
 
 
+def graded_scores(assignment: str, course: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """{student: {notebook: {grade_id: score}}} of the fixed class, graded in a fresh ``course`` folder."""
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    for folder in ("source", "release"):
+        shutil.copytree(ROOT / folder / assignment, course / folder / assignment)
+    submit_class(course, assignment, notebooks(assignment))
+    batch = grade_assignment(course_dir=course, assignment=assignment, jobs=2, console=Console(file=io.StringIO()))
+    return {o.student: {nb: {gid: cell.score for gid, cell in result.cells.items()}
+                        for nb, result in o.result.notebooks.items()} for o in batch.outcomes}
+
+
 @pytest.mark.slow
 @pytest.mark.sandbox
 @pytest.mark.skipif(check_available() is not None, reason=f"needs bubblewrap: {check_available()}")
 @pytest.mark.parametrize("assignment", sorted(SCORES))
 def test_every_cell_scores_what_it_scored(assignment: str, tmp_path: Path) -> None:
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    for folder in ("source", "release"):
-        shutil.copytree(ROOT / folder / assignment, tmp_path / folder / assignment)
-    submit_class(tmp_path, assignment, notebooks(assignment))
-    batch = grade_assignment(course_dir=tmp_path, assignment=assignment, jobs=2, console=Console(file=io.StringIO()))
-    scores = {o.student: {nb: {gid: cell.score for gid, cell in result.cells.items()}
-                          for nb, result in o.result.notebooks.items()} for o in batch.outcomes}
+    scores = graded_scores(assignment, tmp_path)
     changed = {(student, nb, gid): (expected, scores[student][nb][gid])
                for student, nbs in SCORES[assignment].items() for nb, cells in nbs.items()
                for gid, expected in cells.items() if abs(scores[student][nb][gid] - expected) > 1e-9}
     assert not changed, f"scores changed (was, now): {changed}"
+
+
+def regenerate() -> None:
+    """Grade the fixed class again, print every cell whose score changed, rewrite ``fixed_class_scores.json``."""
+    import tempfile
+    scores = {}
+    for assignment in sorted(SCORES):
+        with tempfile.TemporaryDirectory() as course:
+            scores[assignment] = graded_scores(assignment, Path(course))
+        for student, nbs in sorted(scores[assignment].items()):
+            for nb, cells in nbs.items():
+                for gid, now in sorted(cells.items()):
+                    was = SCORES[assignment].get(student, {}).get(nb, {}).get(gid)
+                    if was is None or abs(was - now) > 1e-9:
+                        print(f"{assignment} {student} {gid}: {was} -> {now}")
+    (DATA / "fixed_class_scores.json").write_text(json.dumps(scores, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    regenerate()

@@ -1,4 +1,4 @@
-"""RemoteFunction proxies behave like direct calls: results, in-place updates, handles, substitutes, failures."""
+"""RemoteFunction proxies behave like direct calls: results, observed in-place changes, handles, substitutes, failures."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from dnn_checks.student import (
     BadValue,
+    ChangedArgument,
     MissingFunction,
     RemoteFunction,
     Student,
@@ -86,20 +87,24 @@ def test_a_call_returns_plain_arrays(student: Student) -> None:
     np.testing.assert_array_equal(result, np.arange(3.0) * 5)
 
 
-def test_in_place_updates_are_copied_back(student: Student) -> None:
+def test_in_place_updates_are_observed_not_applied(student: Student) -> None:
     bn_param, Z = {"mode": "train"}, np.ones((2, 3))
-    kept = Z
-    assert student.call("batchnorm_stats", bn_param, Z) is None
-    assert bn_param["calls"] == 1 and bn_param["mode"] == "train"
-    np.testing.assert_array_equal(bn_param["running_mean"], np.ones((2, 1)))
-    assert kept is Z
-    np.testing.assert_array_equal(Z, np.full((2, 3), 2.0))
+    with pytest.raises(ChangedArgument, match="argument 1 and argument 2") as raised:
+        student.call("batchnorm_stats", bn_param, Z)
+    changed = raised.value.call.changed
+    assert changed[0]["calls"] == 1 and changed[0]["mode"] == "train"
+    np.testing.assert_array_equal(changed[0]["running_mean"], np.ones((2, 1)))
+    np.testing.assert_array_equal(changed[1], np.full((2, 3), 2.0))
+    assert bn_param == {"mode": "train"}
+    np.testing.assert_array_equal(Z, np.ones((2, 3)))
 
 
-def test_generator_state_is_copied_back(student: Student) -> None:
+def test_a_generator_state_is_observed(student: Student) -> None:
     rng, twin = np.random.default_rng(5), np.random.default_rng(5)
-    np.testing.assert_array_equal(student.call("draw", rng, 4), twin.random(4))
-    assert rng.random() == twin.random()
+    record = student.record("draw", rng, 4)
+    np.testing.assert_array_equal(record.output, twin.random(4))
+    assert record.changed[0].random() == twin.random()
+    assert rng.random() == np.random.default_rng(5).random()
 
 
 def test_an_opaque_output_makes_a_handle_round_trip(student: Student) -> None:

@@ -25,6 +25,7 @@ from dnn_checks.results import CheckResult, collecting
 from autograder import course
 from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, Status, StudentResult
 from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
+from autograder.hidden import grading
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
 CELL_TIMEOUT = 60.0
@@ -98,7 +99,7 @@ def _test_cell(session: Session, step: Step, points: float, notes: list[Note]) -
                  if not name.startswith("__") and not hasattr(builtins, name)}
     printed = io.StringIO()
     failure: list[Note] = []
-    with collecting() as results, contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+    with grading(), collecting() as results, contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         try:
             exec(compile(step.source, f"<test cell {step.label}>", "exec"), namespace)  # noqa: S102 - trusted source
         except Exception as exc:  # noqa: BLE001 - a test cell that fails scores 0 and says why

@@ -1,9 +1,7 @@
 """Hidden checks of composing networks against the reference, on inputs the visible checks do not draw:
 single rows and examples, wider branches, tiny, large and integer weights; gradient checks against
 the reference forward. The student's own cache goes from the student's forward to the student's
-backward (the documented layout when that forward fails); a backward's failure names the known
-mistakes from the reference's cache (the recorded call, holding the student's cache, cannot show
-them to the diagnosis).
+backward (the documented layout when that forward fails).
 """
 
 from __future__ import annotations
@@ -13,22 +11,19 @@ from typing import Any
 
 import numpy as np
 from dnn_checks.checks.composition import (
-    Naming,
+    backward_output,
     backward_property,
     branches,
-    cache_of,
     forward_property,
     weighted,
     with_upstream,
 )
-from dnn_checks.compare import Failed, check_tuple
-from dnn_checks.gradcheck import gradcheck
-from dnn_checks.properties import gradcheck_failure
+from dnn_checks.compare import check_tuple
+from dnn_checks.properties import check_gradients
 from dnn_checks.runner import RecordingStudent
 from hypothesis import strategies as st
 
 import reference
-from autograder.hidden.batchnorm import named
 from autograder.hidden.registry import HIDDEN
 
 Array = np.ndarray
@@ -40,14 +35,6 @@ WEIGHTED_BACKWARD = with_upstream(WEIGHTED, lambda d: d["A"].shape)
 GRADCHECK_WEIGHTED = with_upstream(weighted(st.sampled_from([2, -3, 0.25, 1e-3, 0.0])), lambda d: d["A"].shape)
 
 
-def _naming(layer: str) -> Naming:
-    """The backward's failure with the catalogued mistakes that give its output from the reference's cache."""
-    def naming(failure: Failed, inputs: dict[str, Any], dA: Array, got: Any) -> Failed:
-        _, cache = getattr(reference, f"{layer}_forward")(*inputs.values())
-        return named(failure, f"{layer}_backward", lambda wrong: wrong(dA.copy(), cache), got)
-    return naming
-
-
 def _reference_backward(layer: str) -> Callable[..., Any]:
     """law(*forward inputs, dA): the reference's backward from the reference forward's cache."""
     forward, backward = getattr(reference, f"{layer}_forward"), getattr(reference, f"{layer}_backward")
@@ -55,30 +42,31 @@ def _reference_backward(layer: str) -> Callable[..., Any]:
 
 
 def gradient_check(layer: str, given: st.SearchStrategy, inputs: tuple[str, ...]) -> None:
-    """``<layer>_backward`` from the student's own cache against central differences of the reference forward."""
+    """A value property: ``<layer>_backward`` from the student's own cache against central differences of the
+    reference forward."""
     forward = getattr(reference, f"{layer}_forward")
 
-    @HIDDEN.property(f"{layer}_backward", f"gradient check against the correct {layer}_forward", given=given,
-                     max_examples=3)
+    @HIDDEN.property(f"{layer}_backward", f"gradient check against the correct {layer}_forward", role="value",
+                     given=given, max_examples=3)
     def _(student: RecordingStudent, **example: Any) -> None:
-        dA = example.pop("dA")
-        got = student.call(f"{layer}_backward", dA, cache_of(student, layer, example))
+        dA = example["dA"]
+        got = backward_output(student, layer, **example)
         gradients = (got,) if len(inputs) == 1 else check_tuple(got, len(inputs),
                                                                 where=f"the result of {layer}_backward")
-        fixed = {name: value for name, value in example.items() if name not in inputs}
-        result = gradcheck(lambda **x: forward(**x, **fixed)[0], {name: example[name] for name in inputs},
-                           {f"d{name}": gradient for name, gradient in zip(inputs, gradients)}, dA)
-        gradcheck_failure(result, f"the correct {layer}_forward")
+        fixed = {name: value for name, value in example.items() if name not in (*inputs, "dA")}
+        check_gradients(lambda **x: forward(**x, **fixed)[0], {name: example[name] for name in inputs},
+                        {f"d{name}": gradient for name, gradient in zip(inputs, gradients)}, dA,
+                        against=f"the correct {layer}_forward")
 
 
 forward_property(HIDDEN, "concat_forward", "A matches the reference (single rows or examples, wider branches)",
                  lambda A1, A2: reference.concat_forward(A1, A2)[0], given=BRANCHES, weight=2)
 backward_property(HIDDEN, "concat", "(dA1, dA2) match the reference, from your own concat_forward's cache",
-                  _reference_backward("concat"), given=BRANCHES_BACKWARD, weight=2, naming=_naming("concat"))
+                  _reference_backward("concat"), given=BRANCHES_BACKWARD, weight=2)
 gradient_check("concat", BRANCHES_BACKWARD, ("A1", "A2"))
 
 forward_property(HIDDEN, "scale_forward", "A_scaled matches the reference (tiny, large, integer and zero weights)",
                  lambda A, alpha: reference.scale_forward(A, alpha)[0], given=WEIGHTED, weight=2)
 backward_property(HIDDEN, "scale", "dA_prev matches the reference, from your own scale_forward's cache",
-                  _reference_backward("scale"), given=WEIGHTED_BACKWARD, weight=2, naming=_naming("scale"))
+                  _reference_backward("scale"), given=WEIGHTED_BACKWARD, weight=2)
 gradient_check("scale", GRADCHECK_WEIGHTED, ("A",))

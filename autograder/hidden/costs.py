@@ -10,8 +10,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import reference
-from autograder.hidden.activations import matches_reference
-from autograder.hidden.registry import HIDDEN
+from autograder.hidden.registry import HIDDEN, matches_reference
 
 Array = np.ndarray
 
@@ -34,7 +33,7 @@ def integer_weights(draw: st.DrawFn) -> dict[str, Array]:
 
 @HIDDEN.property("compute_cost_weighted", "a weight of k counts an example k times: m J(w) = (sum of w) * the "
                  "cross-entropy of the data with example i repeated w_i times",
-                 given=integer_weights())
+                 role="value", given=integer_weights())
 def _(student: RecordingStudent, AL: Array, Y: Array, sample_weight: Array) -> None:
     repeated = np.repeat(np.arange(Y.shape[1]), sample_weight[0].astype(int))
     expected = repeated.size * reference.compute_cost(AL[:, repeated], Y[:, repeated]) / Y.shape[1]

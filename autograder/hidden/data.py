@@ -10,8 +10,7 @@ from dnn_checks.compare import Failed, check_shape, check_tuple
 from dnn_checks.runner import RecordingStudent
 from hypothesis import strategies as st
 
-from autograder.hidden.activations import matches_reference
-from autograder.hidden.registry import HIDDEN
+from autograder.hidden.registry import HIDDEN, matches_reference
 
 Array = np.ndarray
 
@@ -30,7 +29,7 @@ def lit_pixels(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @HIDDEN.property("augment_shift", "a lit pixel at (row r, column c) moves to (r + down, c + right), or leaves the "
-                 "image", given=lit_pixels(), max_examples=10)
+                 "image", role="value", given=lit_pixels(), max_examples=10)
 def _(student: RecordingStudent, X: Array, Y: Array, shifts: list[tuple[int, int]], image_shape: tuple[int, int]) -> None:
     X_aug, _ = check_tuple(student.call("augment_shift", X, Y, shifts, image_shape), 2,
                            where="the result of augment_shift")

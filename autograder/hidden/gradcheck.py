@@ -4,34 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from dnn_checks.compare import Failed, check_close, check_float
-from dnn_checks.runner import RecordingStudent
+from dnn_checks import strategies
+from dnn_checks.checks.gradcheck import small_for_correct_gradients
+from dnn_checks.network_inputs import network_of
 from hypothesis import strategies as st
 
 import reference
-from autograder.hidden.layers import GRADIENT_CHECK
-from autograder.hidden.registry import HIDDEN
+from autograder.hidden.layers import backward_inputs, off_kink
+from autograder.hidden.registry import HIDDEN, matches_reference
 
 
 def _gradient_check_inputs(inputs: dict[str, Any], epsilon: float, wrong: bool) -> dict[str, Any]:
     gradients = reference.L_model_backward(inputs["AL"], inputs["Y"], inputs["caches"])
     if wrong:
         gradients = {**gradients, "db1": gradients["db1"] + 0.5}
-    return {"parameters": inputs["parameters"], "gradients": gradients, "X": inputs["X"], "Y": inputs["Y"],
-            "epsilon": epsilon}
+    X, parameters = network_of(inputs["caches"])
+    return {"parameters": parameters, "gradients": gradients, "X": X, "Y": inputs["Y"], "epsilon": epsilon}
 
 
-@HIDDEN.property("gradient_check_n", "matches the reference at large epsilons and for wrong gradients",
-                 given=st.tuples(GRADIENT_CHECK, st.sampled_from([0.1, 0.01]), st.booleans()).map(
-                     lambda drawn: _gradient_check_inputs(*drawn)), max_examples=4, weight=2)
-def _(student: RecordingStudent, **inputs: Any) -> None:
-    difference = check_float(student.call("gradient_check_n", *inputs.values()), where="the difference")
-    check_close(reference.gradient_check_n(*inputs.values()), difference, where="the difference", rtol=1e-5)
+NETWORKS = strategies.networks(max_layers=2, max_m=3).map(backward_inputs).filter(off_kink)
 
-
-@HIDDEN.property("gradient_check_n", "correct gradients give a difference below 1e-6 (epsilon = 1e-7)",
-                 given=GRADIENT_CHECK.map(lambda inputs: _gradient_check_inputs(inputs, 1e-7, False)), max_examples=3)
-def _(student: RecordingStudent, **inputs: Any) -> None:
-    difference = check_float(student.call("gradient_check_n", *inputs.values()), where="the difference")
-    if not 0 <= difference < 1e-6:
-        raise Failed(f"the difference for correct gradients should be below 1e-6, got {difference!r}")
+matches_reference("gradient_check_n", st.tuples(NETWORKS, st.sampled_from([0.1, 0.01]), st.booleans()).map(
+    lambda drawn: _gradient_check_inputs(*drawn)), max_examples=4, rtol=1e-5)
+small_for_correct_gradients(HIDDEN, given=NETWORKS.map(lambda inputs: _gradient_check_inputs(inputs, 1e-7, False)))

@@ -25,6 +25,7 @@ SIZES = st.tuples(st.sampled_from([0, 1, 7]), st.integers(0, 2**32 - 1)).map(
     lambda drawn: {"n": drawn[0], "rng": np.random.default_rng(drawn[1])})
 
 
-@HIDDEN.property("sample_hyperparameters", "a list of exactly n settings, n = 0, 1 or 7", given=SIZES, max_examples=3)
+@HIDDEN.property("sample_hyperparameters", "a list of exactly n settings, n = 0, 1 or 7", role="gate", given=SIZES,
+                 max_examples=3)
 def _(student: RecordingStudent, n: int, rng: np.random.Generator) -> None:
     check_space(student, FULL, rng, n=n, laws=False)

@@ -1,8 +1,10 @@
-"""What a catalogued mistake is, and how an output is compared with a wrong variant's."""
+"""What a catalogued mistake and a correct alternative are, and how an output is compared with a wrong variant's."""
 
 from __future__ import annotations
 
-import copy
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +18,8 @@ RTOL = 1e-10
 RTOL_OF = {"gradient_check_n": 1e-5}
 #: Relative tolerance for the floats of two fingerprints (statistics of random outputs).
 FINGERPRINT_RTOL = 0.1
+#: What a notebook cell holding an alternative imports first (the names the alternatives use).
+CELL_IMPORTS = "import copy\nimport math\n\nimport numpy as np\n"
 
 Fingerprint = Callable[[tuple, dict, Any], Any]
 """``fingerprint(args, kwargs, output)``: the statistics of a random output that a mistake changes."""
@@ -23,7 +27,7 @@ Fingerprint = Callable[[tuple, dict, Any], Any]
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known-wrong version of the contract function ``function``.
+    """A known-wrong version of the graded function ``function``.
 
     ``wrong`` has the contract's signature; ``message`` says in plain words what the student's
     output looks like; ``fingerprint`` (random functions only) maps an input and an output to
@@ -37,15 +41,50 @@ class Mistake:
     fingerprint: Fingerprint | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """A correct version of ``function`` written differently from the reference (other numpy calls, loops,
+    in-place updates, other generators and seedings, other cache layouts), as a student's notebook holds it:
+    its global names (``np``, the other graded functions) are the notebook's.
+
+    ``needs`` are alternatives of other functions that must be the student's too (a batch-norm backward
+    reads its own forward's cache).
+    """
+
+    id: str
+    function: str
+    implementation: Callable[..., Any] = field(repr=False)
+    needs: tuple[Alternative, ...] = ()
+
+    def cell(self) -> str:
+        """The source of a notebook cell that defines it (and what it needs) under the graded functions' names."""
+        return "\n\n".join([CELL_IMPORTS, *(needed.definition() for needed in self.needs), self.definition()])
+
+    def definition(self) -> str:
+        """``def <function>(...)``: its own source, renamed, without decorators."""
+        tree = ast.parse(textwrap.dedent(inspect.getsource(self.implementation)))
+        definition = tree.body[0]
+        assert isinstance(definition, ast.FunctionDef)
+        definition.name, definition.decorator_list = self.function, []
+        return ast.unparse(definition) + "\n"
+
+    def define(self, namespace: dict[str, Any]) -> dict[str, Any]:
+        """``namespace`` (a notebook's: the other functions) with this alternative's cell run in it."""
+        exec(compile(self.cell(), f"<alternative {self.id}>", "exec"), namespace)  # noqa: S102 - our own catalog
+        return namespace
+
+
 class Catalog:
-    """The mistakes of one module, collected with the ``@catalog.mistake(function, message)`` decorator."""
+    """The mistakes and alternatives of one module, collected with ``@catalog.mistake(function, message=...)``
+    and ``@catalog.alternative(function)``."""
 
     def __init__(self, *, fingerprints: Mapping[str, Fingerprint] | None = None) -> None:
         self.mistakes: list[Mistake] = []
+        self.alternatives: list[Alternative] = []
         self._fingerprints = dict(fingerprints or {})
 
     def mistake(self, *functions: str, message: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Register the decorated wrong variant for each named contract function; id = 'function.variant'."""
+        """Register the decorated wrong variant for each named graded function; id = 'function.variant'."""
         def register(wrong: Callable[..., Any]) -> Callable[..., Any]:
             for function in functions:
                 self.add(function, wrong.__name__, message, wrong)
@@ -57,15 +96,16 @@ class Catalog:
         fingerprint = self._fingerprints.get(function)
         self.mistakes.append(Mistake(f"{function}.{variant}", function, message, wrong, fingerprint))
 
-
-class Call:
-    """The input of a failed property: ``call(f)`` runs ``f`` on a fresh deep copy of it."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.args, self.kwargs = args, kwargs
-
-    def __call__(self, function: Callable[..., Any]) -> Any:
-        return function(*copy.deepcopy(self.args), **copy.deepcopy(self.kwargs))
+    def alternative(self, function: str, *,
+                    needs: Sequence[Callable[..., Any]] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Register the decorated correct version of ``function``; id = 'function/name'. ``needs``: other
+        decorated alternatives it must be defined with."""
+        def register(implementation: Callable[..., Any]) -> Callable[..., Any]:
+            needed = tuple(a for wanted in needs for a in self.alternatives if a.implementation is wanted)
+            self.alternatives.append(Alternative(f"{function}/{implementation.__name__}", function, implementation,
+                                                 needed))
+            return implementation
+        return register
 
 
 def same(a: Any, b: Any, *, rtol: float = RTOL) -> bool:

@@ -190,3 +190,48 @@ def tanh_backward_plus(dA: Array, cache: Array) -> Array:
 @mistake("tanh_backward", message="your dZ is dA * tanh(Z)**2: the derivative of tanh is 1 - tanh(Z)**2")
 def tanh_backward_missing_one(dA: Array, cache: Array) -> Array:
     return dA * np.tanh(cache) ** 2
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("sigmoid")
+def sigmoid_through_tanh(Z):
+    return 0.5 * (1 + np.tanh(Z / 2)), Z
+
+
+@alternative("relu")
+def relu_by_mask(Z):
+    return Z * (Z > 0), Z
+
+
+@alternative("tanh")
+def tanh_from_exponentials(Z):
+    e = np.exp(-2 * np.abs(Z))
+    return np.sign(Z) * (1 - e) / (1 + e), Z
+
+
+@alternative("softmax")
+def softmax_by_log_sum_exp(Z):
+    shifted = Z - np.max(Z, axis=0, keepdims=True)
+    return np.exp(shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))), Z
+
+
+@alternative("relu_backward")
+def relu_backward_on_a_copy(dA, cache):
+    dZ = np.array(dA, copy=True)
+    dZ[cache <= 0] = 0
+    return dZ
+
+
+@alternative("sigmoid_backward")
+def sigmoid_backward_through_sigmoid(dA, cache):
+    s = sigmoid(cache)[0]  # noqa: F821 - the notebook's sigmoid
+    return dA * s * (1 - s)
+
+
+@alternative("tanh_backward")
+def tanh_backward_through_cosh(dA, cache):
+    return dA / np.cosh(cache) ** 2

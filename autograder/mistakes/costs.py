@@ -1,4 +1,9 @@
-"""Wrong versions of the cross-entropy cost, of its L_p-regularized form and of its weighted form."""
+"""Wrong versions of the cross-entropy cost, of its L_p-regularized form and of its weighted form.
+
+The L2 mistakes (``l2_*``) take the contract's ``p`` and ignore it: they are Part B's, made with p = 2.
+"""
+
+import math
 
 import numpy as np
 
@@ -72,62 +77,62 @@ def _squares(parameters: Params, power: float = 2.0, keys: str = "W") -> float:
 
 @mistake("compute_cost_with_regularization", message="your L2 term is lambd / m * sum ||W||^2: "
                                                      "it is lambd / (2m) * sum ||W||^2, you forgot the 2")
-def l2_lambd_over_m(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_lambd_over_m(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return compute_cost(AL, Y) + lambd / Y.shape[1] * _squares(parameters)
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term is lambd / 2 * sum ||W||^2: you forgot "
                                                      "to divide by m")
-def l2_without_m(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_without_m(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return compute_cost(AL, Y) + lambd / 2 * _squares(parameters)
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term is lambd * m / 2 * ...: "
                                                      "it is lambd / (2 * m), write the parentheses")
-def l2_lambd_over_2_times_m(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_lambd_over_2_times_m(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return compute_cost(AL, Y) + lambd / 2 * Y.shape[1] * _squares(parameters)
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term sums the weights, not their squares: "
                                                      "use np.sum(np.square(W))")
-def l2_not_squared(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_not_squared(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     squares = sum(np.sum(parameters[f"W{l}"]) for l in range(1, num_layers(parameters) + 1))
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * float(squares)
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term uses the Frobenius norms, not their squares: "
                                                      "sum ||W_l||^2 = sum of np.square(W_l)")
-def l2_norm_not_squared(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_norm_not_squared(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     norms = sum(np.linalg.norm(parameters[f"W{l}"]) for l in range(1, num_layers(parameters) + 1))
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * float(norms)
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term includes the biases: only the weights W "
                                                      "are penalized")
-def l2_includes_biases(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_includes_biases(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(parameters, keys="Wb")
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term penalizes only W1: sum the squares of "
                                                      "every layer's W")
-def l2_first_layer_only(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_first_layer_only(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * float(np.sum(np.square(parameters["W1"])))
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term penalizes only the last layer's W: "
                                                      "sum the squares of every layer's W")
-def l2_last_layer_only(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_last_layer_only(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     WL = parameters[f"W{num_layers(parameters)}"]
     return compute_cost(AL, Y) + lambd / (2 * Y.shape[1]) * float(np.sum(np.square(WL)))
 
 
 @mistake("compute_cost_with_regularization", message="your cost is the L2 term alone: add the cross-entropy cost to it")
-def l2_without_cross_entropy(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_without_cross_entropy(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return lambd / (2 * Y.shape[1]) * _squares(parameters)
 
 
 @mistake("compute_cost_with_regularization", message="your L2 term is subtracted: the penalty is added to the cost")
-def l2_subtracted(AL: Array, Y: Array, parameters: Params, lambd: float) -> float:
+def l2_subtracted(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2) -> float:
     return compute_cost(AL, Y) - lambd / (2 * Y.shape[1]) * _squares(parameters)
 
 
@@ -184,3 +189,72 @@ def weighted_not_averaged(AL: Array, Y: Array, sample_weight: Array) -> float:
 @mistake("compute_cost_weighted", message="your weighted cost has the wrong sign: J = -1/m * sum(w * (...))")
 def weighted_without_minus(AL: Array, Y: Array, sample_weight: Array) -> float:
     return float(np.sum(sample_weight * _log_terms(AL, Y)) / Y.shape[1])
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("compute_cost")
+def cost_with_dot_products(AL, Y):
+    m = Y.shape[1]
+    cost = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
+    return np.squeeze(cost)
+
+
+@alternative("compute_cost_with_regularization")
+def regularized_cost_with_norms(AL, Y, parameters, lambd, p=2):
+    m = Y.shape[1]
+    cross_entropy = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
+    L = len(parameters) // 2
+    weights = [parameters["W" + str(l)].ravel() for l in range(1, L + 1)]
+    penalty = sum(np.linalg.norm(w, ord=p) ** p for w in weights)
+    return float(np.squeeze(cross_entropy)) + lambd / (p * m) * penalty
+
+
+@alternative("compute_cost_with_regularization")
+def cost_lp_with_einsum(AL, Y, parameters, lambd, p=2):
+    m = Y.shape[1]
+    cross_entropy = -np.einsum("ij,ij->", Y, np.log(AL)) - np.einsum("ij,ij->", 1 - Y, np.log(1 - AL))
+    penalty = 0.0
+    for key in sorted(parameters):
+        if key.startswith("W"):
+            penalty += (np.abs(parameters[key]) ** p).sum()
+    return (cross_entropy + lambd * penalty / p) / m
+
+
+@alternative("compute_cost_with_regularization")
+def compute_cost_with_regularization_fsum(AL, Y, parameters, lambd, p=2):
+    m = Y.shape[1]
+    losses = [-(y * math.log(a) + (1 - y) * math.log(1 - a)) for a, y in zip(AL.ravel(), Y.ravel())]
+    penalty = math.fsum(abs(w) ** p for key, W in parameters.items() if key.startswith("W") for w in W.ravel())
+    return math.fsum(losses) / m + lambd * penalty / (p * m)
+
+
+@alternative("compute_cost_with_regularization")
+def compute_cost_with_regularization_power(AL, Y, parameters, lambd, p=2):
+    cost = compute_cost(AL, Y)  # noqa: F821 - the namespace's (a helper module's) compute_cost
+    weights = [value for key, value in parameters.items() if key[0] == "W"]
+    return cost + lambd / p / Y.shape[1] * np.sum([np.power(np.abs(W), p).sum() for W in weights])
+
+
+@alternative("compute_cost_weighted")
+def weighted_cost_with_dot(AL, Y, sample_weight):
+    m = Y.shape[1]
+    cost = -(np.dot(sample_weight * Y, np.log(AL).T) + np.dot(sample_weight * (1 - Y), np.log(1 - AL).T)) / m
+    return float(np.squeeze(cost))
+
+
+@alternative("compute_cost_weighted")
+def compute_cost_weighted_mean(AL, Y, sample_weight):
+    losses = -np.where(Y == 1, np.log(AL), np.log(1 - AL))
+    return np.mean(sample_weight * losses)
+
+
+@alternative("compute_cost_weighted")
+def compute_cost_weighted_loop(AL, Y, sample_weight):
+    total = 0.0
+    for a, y, w in zip(AL[0], Y[0], sample_weight[0]):
+        total += w * (y * math.log(a) + (1 - y) * math.log(1 - a))
+    return -total / len(Y[0])

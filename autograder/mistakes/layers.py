@@ -330,3 +330,100 @@ def weights_last_layer_only(AL: Array, Y: Array, caches: Caches, sample_weight: 
                                               "dAL = -w * (Y / AL - (1 - Y) / (1 - AL))")
 def weighted_dAL_wrong_sign(AL: Array, Y: Array, caches: Caches, sample_weight: Array) -> Params:
     return _model_backward(-sample_weight * _dAL(AL, Y), caches)
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("linear_forward")
+def linear_forward_with_einsum(A_prev, W, b):
+    return np.einsum("ij,jk->ik", W, A_prev) + b, (A_prev, W, b)
+
+
+@alternative("linear_activation_forward")
+def linear_activation_forward_by_table(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)  # noqa: F821 - the notebook's functions
+    g = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "softmax": softmax}[activation]  # noqa: F821
+    A, activation_cache = g(Z)
+    return A, (linear_cache, activation_cache)
+
+
+@alternative("L_model_forward")
+def L_model_forward_with_a_while_loop(X, parameters):
+    caches, A, L = [], X, len(parameters) // 2
+    l = 1
+    while l < L:
+        A, cache = linear_activation_forward(A, parameters["W%d" % l], parameters["b%d" % l], "relu")  # noqa: F821
+        caches.append(cache)
+        l += 1
+    AL, cache = linear_activation_forward(A, parameters["W%d" % L], parameters["b%d" % L], "sigmoid")  # noqa: F821
+    return AL, caches + [cache]
+
+
+@alternative("linear_backward")
+def linear_backward_with_einsum(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.einsum("ik,jk->ij", dZ, A_prev) / m, np.mean(dZ, axis=1, keepdims=True)
+
+
+@alternative("linear_activation_backward")
+def linear_activation_backward_by_cases(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)  # noqa: F821
+    elif activation == "sigmoid":
+        dZ = sigmoid_backward(dA, activation_cache)  # noqa: F821
+    else:
+        dZ = tanh_backward(dA, activation_cache)  # noqa: F821
+    return linear_backward(dZ, linear_cache)  # noqa: F821
+
+
+@alternative("L_model_backward")
+def L_model_backward_with_reversed(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(L)):
+        dA, grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = linear_activation_backward(  # noqa: F821
+            dA, caches[l], "sigmoid" if l == L - 1 else "relu")
+        grads["dA" + str(l)] = dA
+    return grads
+
+
+@alternative("L_model_backward_weighted")
+def weighted_backward_from_dAL(AL, Y, caches, sample_weight):
+    grads, L = {}, len(caches)
+    dA = -sample_weight * (Y / AL - (1 - Y) / (1 - AL))
+    for l in range(L, 0, -1):
+        dA, grads["dW" + str(l)], grads["db" + str(l)] = linear_activation_backward(  # noqa: F821
+            dA, caches[l - 1], "sigmoid" if l == L else "relu")
+        grads["dA" + str(l - 1)] = dA
+    return grads
+
+
+@alternative("L_model_backward_weighted")
+def L_model_backward_weighted_dZ(AL, Y, caches, sample_weight):
+    """The output layer from dZL = w * (AL - Y) (sigmoid and cross-entropy together)."""
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(sample_weight * (AL - Y), caches[-1][0])  # noqa: F821
+    grads[f"dA{L - 1}"] = dA
+    for l in range(L - 1, 0, -1):
+        linear_cache, Z = caches[l - 1]
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_backward(dA * (Z > 0), linear_cache)  # noqa: F821
+        grads[f"dA{l - 1}"] = dA
+    return grads
+
+
+@alternative("L_model_backward_weighted")
+def L_model_backward_weighted_recursive(AL, Y, caches, sample_weight):
+    def back(dA, l):
+        if l == 0:
+            return {}
+        dA_prev, dW, db = linear_activation_backward(dA, caches[l - 1], "sigmoid" if l == len(caches) else "relu")  # noqa: F821
+        return {f"dA{l - 1}": dA_prev, f"dW{l}": dW, f"db{l}": db, **back(dA_prev, l - 1)}
+    return back(sample_weight * ((1 - Y) / (1 - AL) - Y / AL), len(caches))

@@ -1,5 +1,6 @@
 """Wrong versions of the parameter updates and of the optimizer states' initialization."""
 
+import copy
 import math
 from typing import Any
 
@@ -472,3 +473,118 @@ def batches_start_at_k(X: Array, Y: Array, mini_batch_size: int = 64, seed: int 
     p = np.random.RandomState(seed).permutation(X.shape[1])
     Xs, Ys, m = X[:, p], Y[:, p], X.shape[1]
     return [(Xs[:, k:k + mini_batch_size], Ys[:, k:k + mini_batch_size]) for k in range(-(-m // mini_batch_size))]
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("update_parameters")
+def update_in_place(parameters, grads, learning_rate):
+    for key in list(parameters):
+        parameters[key] -= learning_rate * grads["d" + key]
+    return parameters
+
+
+@alternative("update_parameters_with_gd")
+def gd_in_place_by_layer(parameters, grads, learning_rate):
+    for l in range(1, len(parameters) // 2 + 1):
+        parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+@alternative("random_mini_batches")
+def batches_from_a_generator(X, Y, mini_batch_size=64, seed=0):
+    m = X.shape[1]
+    permutation = np.random.default_rng(seed).permutation(m)
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation]
+    return [(shuffled_X[:, k * mini_batch_size:min((k + 1) * mini_batch_size, m)],
+             shuffled_Y[:, k * mini_batch_size:min((k + 1) * mini_batch_size, m)])
+            for k in range(math.ceil(m / mini_batch_size))]
+
+
+@alternative("random_mini_batches")
+def batches_as_in_the_course(X, Y, mini_batch_size=64, seed=0):
+    np.random.seed(seed)
+    m = X.shape[1]
+    permutation = list(np.random.permutation(m))
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation].reshape((Y.shape[0], m))
+    mini_batches = []
+    num_complete = math.floor(m / mini_batch_size)
+    for k in range(num_complete):
+        mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                             shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+    if m % mini_batch_size != 0:
+        mini_batches.append((shuffled_X[:, num_complete * mini_batch_size:],
+                             shuffled_Y[:, num_complete * mini_batch_size:]))
+    return mini_batches
+
+
+@alternative("initialize_velocity")
+def velocity_by_layer(parameters):
+    L = len(parameters) // 2
+    v = {}
+    for l in range(L):
+        v["dW" + str(l + 1)] = np.zeros(parameters["W" + str(l + 1)].shape)
+        v["db" + str(l + 1)] = np.zeros(parameters["b" + str(l + 1)].shape)
+    return v
+
+
+@alternative("initialize_rmsprop")
+def rmsprop_state_by_key(parameters):
+    return {"d" + key: np.zeros_like(value, dtype=float) for key, value in parameters.items()}
+
+
+@alternative("initialize_adam")
+def adam_state_copied(parameters):
+    v = {"d" + key: np.zeros_like(value, dtype=float) for key, value in parameters.items()}
+    return v, copy.deepcopy(v)
+
+
+@alternative("update_parameters_with_momentum")
+def momentum_by_layer(parameters, grads, v, beta, learning_rate):
+    for l in range(1, len(parameters) // 2 + 1):
+        for p in ("W", "b"):
+            v[f"d{p}{l}"] = beta * v[f"d{p}{l}"] + (1 - beta) * grads[f"d{p}{l}"]
+            parameters[f"{p}{l}"] = parameters[f"{p}{l}"] - learning_rate * v[f"d{p}{l}"]
+    return parameters, v
+
+
+@alternative("update_parameters_with_rmsprop")
+def rmsprop_in_place(parameters, grads, s, beta, learning_rate, epsilon=1e-8):
+    for key in list(s):
+        s[key] *= beta
+        s[key] += (1 - beta) * np.square(grads[key])
+        parameters[key[1:]] -= learning_rate * grads[key] / (np.sqrt(s[key]) + epsilon)
+    return parameters, s
+
+
+@alternative("update_parameters_with_adam")
+def adam_into_new_dicts(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    v_corrected, s_corrected = {}, {}
+    new_v, new_s, new_parameters = {}, {}, {}
+    for key in v:
+        new_v[key] = beta1 * v[key] + (1 - beta1) * grads[key]
+        new_s[key] = beta2 * s[key] + (1 - beta2) * np.power(grads[key], 2)
+        v_corrected[key] = new_v[key] / (1 - np.power(beta1, t))
+        s_corrected[key] = new_s[key] / (1 - np.power(beta2, t))
+        new_parameters[key[1:]] = parameters[key[1:]] - learning_rate * v_corrected[key] / (
+            np.sqrt(s_corrected[key]) + epsilon)
+    return new_parameters, new_v, new_s, v_corrected, s_corrected
+
+
+@alternative("update_lr")
+def update_lr_as_a_product(learning_rate0, epoch_num, decay_rate):
+    return float(learning_rate0 * (1.0 / (1.0 + decay_rate * epoch_num)))
+
+
+@alternative("schedule_lr_decay")
+def schedule_with_floor_division(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 / (1 + decay_rate * (epoch_num // time_interval))
+
+
+@alternative("exponential_lr_decay")
+def exponential_with_power(learning_rate0, epoch_num, k):
+    return learning_rate0 * np.power(k, epoch_num)

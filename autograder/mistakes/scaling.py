@@ -74,3 +74,16 @@ def only_scaled(X_train: Array, X_test: Array) -> Pair:
 def global_statistics(X_train: Array, X_test: Array) -> Pair:
     mu, sigma = _stats(X_train, axis=None)
     return _standardize(X_train, mu, sigma), _standardize(X_test, mu, sigma)
+
+
+# Correct alternatives: written differently from the reference, as a student's notebook cell holds them
+# (untyped, the notebook's names: np, math, copy and the other graded functions).
+alternative = catalog.alternative
+
+
+@alternative("normalize_inputs")
+def normalize_with_sums(X_train, X_test):
+    m = X_train.shape[1]
+    mu = np.sum(X_train, axis=1, keepdims=True) / m
+    sigma = np.sqrt(np.sum((X_train - mu) ** 2, axis=1, keepdims=True) / m)
+    return np.divide(X_train - mu, sigma), np.divide(X_test - mu, sigma)

@@ -50,8 +50,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from dnn_checks.student import BadValue, MissingFunction, StudentCrash, StudentError, StudentFailure, StudentTimeout
-from dnn_checks.values import UnsupportedValue, to_base
+from dnn_checks.student import (
+    BadValue,
+    MissingFunction,
+    Returned,
+    StudentCrash,
+    StudentError,
+    StudentFailure,
+    StudentTimeout,
+)
+from dnn_checks.values import UnsupportedValue, after_call, to_base
 
 from autograder.sandbox import bubblewrap, wire
 from autograder.sandbox.bubblewrap import Limits
@@ -472,7 +480,7 @@ class WorkerSession:
         return {name: RemoteFunction(self, name) for name in self._names}
 
     def call(self, name: str, args: tuple, kwargs: dict, *, substitutes: Mapping[str, Callable[..., Any]],
-             opaque: Sequence[int], timeout: float) -> Any:
+             opaque: Sequence[int], timeout: float) -> Returned:
         """See :meth:`RemoteFunction.remote_call`."""
         message = {"op": "call", "name": name, "args": _plain(tuple(args)), "kwargs": _plain(dict(kwargs)),
                    "substitutes": sorted(substitutes), "opaque": [int(i) for i in opaque]}
@@ -511,11 +519,11 @@ class RemoteFunction:
         self.session, self.name = session, name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.remote_call(args, kwargs, substitutes={}, opaque=())
+        return self.remote_call(args, kwargs, substitutes={}, opaque=()).output
 
     def remote_call(self, args: tuple, kwargs: dict, *, substitutes: Mapping[str, Callable[..., Any]],
-                    opaque: Sequence[int], timeout: float | None = None) -> Any:
-        """Call it in the worker: base-value result, in-place updates copied back into ``args``/``kwargs``."""
+                    opaque: Sequence[int], timeout: float | None = None) -> Returned:
+        """Call it in the worker: its base-value output and the states of the arguments it changed (observed)."""
         return self.session.call(self.name, args, kwargs, substitutes=substitutes, opaque=opaque,
                                  timeout=timeout or self.session.limits.call_seconds)
 
@@ -523,8 +531,8 @@ class RemoteFunction:
         return f"<student function {self.name} (sandboxed)>"
 
 
-def _outcome(name: str, reply: dict, args: tuple, kwargs: dict) -> Any:
-    """The call's result as base values, or the StudentFailure the reply stands for."""
+def _outcome(name: str, reply: dict, args: tuple, kwargs: dict) -> Returned:
+    """The call's output and changed arguments as base values, or the StudentFailure the reply stands for."""
     op = reply.get("op")
     if op == "missing":
         raise MissingFunction(name)
@@ -534,33 +542,25 @@ def _outcome(name: str, reply: dict, args: tuple, kwargs: dict) -> Any:
         raise BadValue(f"{name}: {reply['message']}")
     try:
         value = to_base(reply["value"], where=f"the result of {name}")
-        _copy_back(name, reply["mutated"], args, kwargs)
+        return Returned(value, _changed(name, reply["mutated"], args, kwargs))
     except (UnsupportedValue, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise BadValue(f"{name}: {exc}") from None
-    return value
 
 
-def _copy_back(name: str, mutated: dict, args: tuple, kwargs: dict) -> None:
-    """Apply the worker's post-call states of changed arguments to the caller's objects."""
+def _changed(name: str, mutated: dict, args: tuple, kwargs: dict) -> dict[int | str, Any]:
+    """The worker's post-call states of the arguments it reports changed, by position or keyword: observed,
+    never applied to the caller's objects."""
+    changed: dict[int | str, Any] = {}
     for key, state in mutated["args"].items():
-        _update(args[int(key)], state, f"{name}'s argument {int(key) + 1}")
+        index = int(key)
+        if not 0 <= index < len(args):
+            raise IndexError(f"the worker reported a change to argument {index + 1} of {len(args)}")
+        changed[index] = after_call(state, where=f"{name}'s argument {index + 1}")
     for key, state in mutated["kwargs"].items():
-        _update(kwargs[key], state, f"{name}'s argument {key}")
-
-
-def _update(target: Any, state: Any, where: str) -> None:
-    """Make ``target`` equal ``state`` in place: arrays element-wise, dicts and lists by contents."""
-    if isinstance(target, np.random.Generator) and isinstance(state, np.random.Generator):
-        target.bit_generator.state = state.bit_generator.state
-    elif isinstance(target, np.ndarray) and isinstance(state, np.ndarray) and state.shape == target.shape:
-        target[...] = state
-    elif isinstance(target, dict) and isinstance(state, dict):
-        target.clear()
-        target.update(to_base(state, where=where))
-    elif isinstance(target, list) and isinstance(state, list):
-        target[:] = to_base(state, where=where)
-    else:
-        raise UnsupportedValue(f"{where} was changed into something it cannot become in place")
+        if key not in kwargs:
+            raise KeyError(f"the worker reported a change to an argument {key!r} it was not given")
+        changed[key] = after_call(state, where=f"{name}'s argument {key}")
+    return changed
 
 
 def _plain(value: Any) -> Any:

@@ -64,7 +64,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
 from dnn_checks.student import bound  # noqa: E402
-from dnn_checks.values import Handle, UnsupportedValue, to_base  # noqa: E402
+from dnn_checks.calls import changes  # noqa: E402
+from dnn_checks.values import Handle, UnsupportedValue, after_call, resolve, to_base  # noqa: E402
 
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWIPC, _CLONE_NEWNET = \
     0x00020000, 0x10000000, 0x20000000, 0x08000000, 0x40000000
@@ -406,13 +407,7 @@ class _Session:
 
     def _resolve(self, value: object) -> object:
         """Replace every Handle in ``value`` by the object it stands for."""
-        if type(value) is Handle:
-            return self.handles[value.id]
-        if type(value) in (list, tuple):
-            return type(value)(self._resolve(v) for v in value)
-        if type(value) is dict:
-            return {k: self._resolve(v) for k, v in value.items()}
-        return value
+        return resolve(value, self.handles)
 
     def _result(self, result: object, opaque: list[int]) -> object:
         if not opaque:
@@ -451,50 +446,19 @@ class _Session:
         return stub
 
 
-def _snapshot(args: tuple, kwargs: dict) -> tuple[dict, dict]:
-    """Copies of the arguments whose in-place changes go back: mutable ones holding no Handle."""
-    def tracked(value: object) -> bool:
-        return isinstance(value, (dict, list, np.ndarray, np.random.Generator)) and not _has_handle(value)
-
-    return ({str(i): copy.deepcopy(a) for i, a in enumerate(args) if tracked(a)},
-            {k: copy.deepcopy(a) for k, a in kwargs.items() if tracked(a)})
+def _snapshot(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Copies of the arguments as they arrived (a Handle stays a Handle), to see what the call changed."""
+    return copy.deepcopy((args, kwargs))
 
 
-def _has_handle(value: object) -> bool:
-    if type(value) is Handle:
-        return True
-    if type(value) in (list, tuple):
-        return any(_has_handle(v) for v in value)
-    return type(value) is dict and any(_has_handle(v) for v in value.values())
+def _mutated(before: tuple[tuple, dict], after: tuple) -> dict:
+    """Post-call states of the arguments that changed, those holding a Handle aside: {"args": {i: v}, "kwargs": {k: v}}.
 
-
-def _mutated(before: tuple[dict, dict], after: tuple) -> dict:
-    """Post-call states of the tracked arguments that changed: {"args": {i: v}, "kwargs": {k: v}}."""
+    The grader observes them; it applies them to nothing.
+    """
     (args0, kwargs0), (args, kwargs) = before, after
-    return {"args": {i: _state(args[int(i)]) for i, a0 in args0.items() if not _same(a0, args[int(i)])},
-            "kwargs": {k: _state(kwargs[k]) for k, a0 in kwargs0.items() if not _same(a0, kwargs[k])}}
-
-
-def _state(value: object) -> object:
-    return value if isinstance(value, np.random.Generator) else to_base(value)
-
-
-def _same(a: object, b: object) -> bool:
-    """Deep equality that tells arrays apart by shape, dtype and bytes (so NaN equals NaN)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, np.ndarray):
-        return a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
-    if isinstance(a, np.random.Generator):
-        return _same(a.bit_generator.state, b.bit_generator.state)
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    try:
-        return bool(a == b)
-    except Exception:  # noqa: BLE001 - an odd object in a mutable argument counts as changed
-        return False
+    return {"args": {str(i): after_call(v, where=f"argument {i + 1}") for i, v in changes(args0, args).items()},
+            "kwargs": {k: after_call(v, where=f"argument {k}") for k, v in changes(kwargs0, kwargs).items()}}
 
 
 @contextlib.contextmanager

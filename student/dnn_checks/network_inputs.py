@@ -1,6 +1,7 @@
-"""Hypothesis strategies for Parts B-D: networks with their caches, optimizer states,
-mini-batch data, dropout and batch-norm inputs. Small shapes, except where a statistic needs
-a large sample (``LARGE_LAYER_DIMS``, ``large_activations``).
+"""Trusted inputs of the checks: networks with their caches (computed here, never by a student's
+functions), optimizer states, mini-batch data, dropout and batch-norm inputs, as hypothesis
+strategies and as the seeded draws of the stored-values recipes. Small shapes, except where a
+statistic needs a large sample (``LARGE_LAYER_DIMS``, ``large_activations``).
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ def forward_caches(X: np.ndarray, parameters: Params) -> tuple[np.ndarray, list]
 
 
 @st.composite
-def networks(draw: st.DrawFn, *, max_layers: int = 4) -> tuple[np.ndarray, Params, np.ndarray]:
-    """(X (n0, m), parameters, Y (1, m) labels) of a binary classifier with 1 to ``max_layers`` layers.
+def networks(draw: st.DrawFn, *, min_layers: int = 1, max_layers: int = 4) -> tuple[np.ndarray, Params, np.ndarray]:
+    """(X (n0, m), parameters, Y (1, m) labels) of a binary classifier with ``min_layers`` to ``max_layers`` layers.
 
     Hypothesis draws the sizes and a seed, numpy the entries (shrinking makes the network small)."""
-    dims = draw(strategies.layer_dims(max_layers=max_layers))
+    dims = draw(strategies.layer_dims(min_layers=min_layers, max_layers=max_layers))
     dims[-1] = 1
     m = draw(st.integers(1, strategies.MAX_SIDE))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -45,13 +46,27 @@ def networks(draw: st.DrawFn, *, max_layers: int = 4) -> tuple[np.ndarray, Param
 
 
 @st.composite
-def networks_with_caches(draw: st.DrawFn, *, max_layers: int = 3, gap: float = 0.0) -> dict[str, Any]:
+def networks_with_caches(draw: st.DrawFn, *, min_layers: int = 1, max_layers: int = 3,
+                         gap: float = 0.0) -> dict[str, Any]:
     """{"AL", "Y", "caches"} of an L-layer binary classifier, AL in (0.001, 0.999);
     |Z| >= gap in the ReLU layers (central differences stay off the kink)."""
-    X, parameters, Y = draw(networks(max_layers=max_layers))
+    X, parameters, Y = draw(networks(min_layers=min_layers, max_layers=max_layers))
     AL, caches = forward_caches(X, parameters)
     assume(bool(np.all((AL > 1e-3) & (AL < 1 - 1e-3))) and all(np.abs(Z).min() >= gap for _, Z in caches[:-1]))
     return {"AL": AL, "Y": Y, "caches": caches}
+
+
+def network_gradients(X: np.ndarray, parameters: Params, Y: np.ndarray) -> Params:
+    """The cross-entropy's gradients of ``forward_caches``'s network, as a backward pass returns them:
+    dZ_L = AL - Y, then dW_l = dZ_l A_{l-1}.T / m, db_l = mean of dZ_l, dA_{l-1} = W_l.T dZ_l, dZ = dA * (Z > 0)."""
+    AL, caches = forward_caches(X, parameters)
+    grads, dZ, m = {}, AL - Y, X.shape[1]
+    for l in range(len(caches), 0, -1):
+        (A_prev, W, _), _ = caches[l - 1]
+        grads[f"dW{l}"], grads[f"db{l}"] = dZ @ A_prev.T / m, dZ.mean(axis=1, keepdims=True)
+        grads[f"dA{l - 1}"] = W.T @ dZ
+        dZ = grads[f"dA{l - 1}"] * (caches[l - 2][1] > 0) if l > 1 else dZ
+    return grads
 
 
 def network_of(caches: list) -> tuple[np.ndarray, Params]:
@@ -60,6 +75,28 @@ def network_of(caches: list) -> tuple[np.ndarray, Params]:
     for l, ((_, W, b), _) in enumerate(caches, start=1):
         parameters[f"W{l}"], parameters[f"b{l}"] = W, b
     return caches[0][0][0], parameters
+
+
+def gradient_shapes(caches: list) -> dict[str, tuple[int, ...]]:
+    """The shapes of dA0..dA{L-1}, dW1..dWL, db1..dbL for these caches."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    for l, ((A_prev, W, b), _) in enumerate(caches, start=1):
+        shapes.update({f"dA{l - 1}": A_prev.shape, f"dW{l}": W.shape, f"db{l}": b.shape})
+    return shapes
+
+
+def random_layer(rng: np.random.Generator, n_prev: int, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A_prev (n_prev, m), W (n, n_prev), b (n, 1)), standard normal entries (a stored-values recipe's layer)."""
+    return rng.standard_normal((n_prev, m)), rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1))
+
+
+def random_network(rng: np.random.Generator, dims: list[int], m: int) -> tuple[np.ndarray, Params, np.ndarray]:
+    """(X (n0, m), parameters, Y (1, m) labels) with W_l ~ N(0, 1 / n_{l-1}) and small biases (a recipe's network)."""
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
+        parameters[f"b{l}"] = rng.standard_normal((dims[l], 1)) * 0.1
+    return rng.standard_normal((dims[0], m)), parameters, (rng.random((1, m)) < 0.5).astype(float)
 
 
 @st.composite
@@ -105,7 +142,7 @@ def large_activations(draw: st.DrawFn) -> dict[str, Any]:
     seed = draw(st.integers(0, 2**32 - 1))
     generator = np.random.default_rng(seed)
     A = generator.uniform(0.5, 2.0, (200, 250)) * generator.choice([-1.0, 1.0], (200, 250))
-    keep_prob = draw(st.sampled_from([0.5, 0.6, 0.8, 0.9]))
+    keep_prob = draw(st.sampled_from([0.6, 0.7, 0.8, 0.9]))  # not 0.5, where an inverted mask keeps as many
     return {"A": A, "keep_prob": keep_prob, "rng": np.random.default_rng(seed + 2)}
 
 

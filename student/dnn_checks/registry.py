@@ -1,75 +1,164 @@
-"""Checks: named properties of one student function, each with a share of its points.
+"""Checks: named properties of one student function, each with a role and a share of its points.
 
 How to write a check
 --------------------
 A property is a function ``test(student, **inputs)`` registered on a :class:`Registry`
 (``VISIBLE`` here, ``autograder.hidden.HIDDEN`` for hidden checks) under the student
-function it judges and a short name that reads like the maths::
+function it judges, a short name that reads like the maths, and a role::
 
-    @VISIBLE.property("relu", "A = max(0, Z), also where Z = 0",
+    @VISIBLE.property("relu", "A = max(0, Z), also where Z = 0", role="value",
                       given={"Z": strategies.matrices(elements=strategies.with_zeros())}, weight=2)
     def _(student, Z):
-        A, _ = check_tuple(student.call("relu", Z), 2, where="the result of relu(Z)")
+        A, _ = returned("relu", student.call("relu", Z))
         check_close(np.where(Z > 0, Z, 0.0), A, where="A")
 
-- Call student code only through ``student.call(name, *args)`` with positional arguments,
-  in the order of the contract (the call is recorded for the diagnosis); what comes back
-  is base values, untrusted. Never call the student function with the caller's arrays
-  when you still need them: the runner passes the test a private copy of the inputs.
-- Say what is wrong by raising ``Failed`` through :mod:`dnn_checks.compare`
-  (``check_close``, ``check_equal``, ``check_shape``, ``check_tuple``, ``check_float``);
-  student exceptions, NaNs, wrong types and shapes all end as a failed property.
-- Inputs: ``given`` is a dict of strategies (``dnn_checks.strategies``; sides shared with
-  ``st.shared``) or one strategy of dicts whose keys are the argument names, in order; the
-  runner draws the examples once per process, replays them, and shrinks a failure to the
-  smallest input. ``cases`` are fixed inputs (a statistics test, stored expected values of
-  :mod:`dnn_checks.expected`). ``hypothesis.assume`` skips an example (off the ReLU kink).
-  ``weight`` is the property's share; ``max_examples`` (default 6) keeps slow ones short.
-- Common properties are one call each (:mod:`dnn_checks.properties`): ``stored_values``,
-  ``leaves_inputs_unchanged``, ``same_result_twice``, ``zero_upstream``; a gradient check is
-  ``gradcheck_failure(gradcheck(forward, inputs, {"dZ": dZ}, dA), against)``.
-- Hidden checks (``autograder/hidden/``) may use ``reference``
-  (``autograder.hidden.activations.matches_reference``); visible ones
-  (``dnn_checks/checks/``) never import it. Points live in :mod:`dnn_checks.graded`
-  (``TABLE``); ``graded(f).calls`` lists the functions replaced by correct versions in ``f``'s
-  hidden check when a property fails with the student's own.
+- Roles. A **value** property states the law of the function: its output against what the
+  check computes, with trusted maths, from its own inputs (the maths written in the visible
+  check, the reference in a hidden one). A **gate** states a requirement that a constant
+  function could meet too (shape, dtype, structure, determinism, zero in zero out,
+  consistency between outputs, "small for correct gradients"). A check earns
+  ``points * (passed value weight / value weight) * (1 - failed gate weight / total weight)``:
+  gates never pay on their own; a function passing every property earns every point.
+- Call student code only through ``student.call(name, *args)`` (or ``student.record``, whose
+  :class:`~dnn_checks.calls.Call` also holds the states after the call of the arguments the
+  table lets it change: ``record.after("bn_param")``), positional arguments in the contract's
+  order. The student gets copies: compute what you expect from your own inputs, before or
+  after the call. An argument changed in place where the table does not allow it fails the
+  property by itself ("changes its argument X").
+- What comes back is base values, untrusted: validate it before computing with it.
+  ``returned(function, output)`` checks a tuple's length; :mod:`dnn_checks.compare` names
+  what it compares (``check_result``, ``check_close``, ``check_shape``, ``check_float``) and
+  raises ``Failed`` with what differs and where; student exceptions, NaNs, wrong types and
+  shapes all end as a failed property.
+- Inputs come from trusted code (``dnn_checks.strategies``, ``dnn_checks.network_inputs``),
+  never from another student function (batch norm's cache, the implementer's own, is the
+  exception: it stays a ``Handle`` and the gradients are judged against trusted maths).
+  ``given`` is a dict of strategies (sides shared with ``st.shared``) or one strategy of dicts
+  whose keys are the argument names, in order; the runner draws the examples once per process,
+  replays them, and shrinks a failure to the smallest input. ``cases`` are fixed inputs.
+  ``hypothesis.assume`` sets an example aside; a property that tried none fails.
+- Common properties are one call each (:mod:`dnn_checks.properties`): ``matches`` (a value
+  property from a function computing the expected output: the visible check's maths, or the
+  reference for a hidden check, which so shares the visible check's factory), ``stored_values``
+  (the recipe of the function's stored inputs, seeded; ``python -m autograder.build.expected``
+  writes their expected outputs with the reference; when grading the same property also runs
+  on new inputs of the recipe, which the student never saw), ``same_result_twice`` and
+  ``zero_upstream`` (gates), ``gradcheck_failure``.
+- Hidden checks (``autograder/hidden/``) may use ``reference``; visible ones
+  (``dnn_checks/checks/``) never import it. Points live in :mod:`dnn_checks.graded` (``TABLE``);
+  ``graded(f).calls`` lists the functions replaced by correct versions when a property fails
+  with the student's own (in the hidden checks, and in the visible ones when grading: see
+  :func:`grading`).
 - Functions that draw random numbers: statistics and invariants
   (:mod:`dnn_checks.statistics`, false failure < 1e-9), never seeded values.
 - Register a new module by importing it in ``dnn_checks/checks/__init__.py`` or
-  ``autograder/hidden/__init__.py``; ``tests/test_checks_part_a.py`` shows the proofs.
+  ``autograder/hidden/__init__.py``; ``tests/test_checks.py`` and
+  ``tests/test_trivial_submissions.py`` prove it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
 
 from dnn_checks import expected
+from dnn_checks.calls import Call
+from dnn_checks.expected import EXPECTED
 from dnn_checks.graded import graded
-from dnn_checks.results import NOT_DEFINED, CheckResult, Kind, Needs, PropertyResult
-from dnn_checks.runner import EXPECTED, Given, Outcome, Test, as_strategy, draw_examples, run_property
-from dnn_checks.student import Student, StudentFailure
+from dnn_checks.results import NOT_DEFINED, CheckResult, Kind, Needs, PropertyResult, Role
+from dnn_checks.runner import (
+    Case,
+    Given,
+    Outcome,
+    RecordingStudent,
+    Test,
+    as_strategy,
+    draw_examples,
+    run_property,
+)
+from dnn_checks.student import ChangedArgument, Student, StudentFailure
 
-#: A call of the checked function: its positional arguments (as they were before the call) and the student's output.
-Observed = tuple[tuple, Any]
-#: Given the check's function, for each failed property the student's last call on each failing input it met,
-#: and the student's calls on the function's stored inputs (more evidence): for each failed property, the
-#: plain-words name of the known mistakes that give those outputs, or None.
-Diagnose = Callable[[str, Sequence[Sequence[Observed]], Sequence[Observed]], Sequence["str | None"]]
+#: Given the check's function, for each failed property the student's last call of it on each failing
+#: input it met, and the student's calls on the function's stored inputs (more evidence): for each failed
+#: property, the plain-words name of the known mistakes that give those outputs, or None.
+Diagnose = Callable[[str, Sequence[Sequence[Call]], Sequence[Call]], Sequence["str | None"]]
+#: A stored-values recipe: ``recipe(rng) -> [inputs, ...]``, each a dict of named arguments in order.
+Recipe = Callable[[np.random.Generator], list[dict[str, Any]]]
+#: What a stored case compares: ``observe(student, **inputs)``, by default the function's output.
+Observe = Callable[..., Any]
 
 
 @dataclass(frozen=True)
 class Property:
     name: str
     test: Test
+    role: Role
     given: st.SearchStrategy[dict[str, Any]] | None = None
-    cases: Callable[[], Sequence[Mapping[str, Any]]] | None = None
+    cases: Callable[[], Sequence[Case | Mapping[str, Any]]] | None = None
     weight: float = 1.0
     max_examples: int | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The recipe of a function's stored inputs; ``observe`` gives what a case compares, named ``names``."""
+
+    recipe: Recipe
+    observe: Observe
+    names: tuple[str, ...]
+
+    def cases(self, rng: np.random.Generator, reference: Mapping[str, Callable[..., Any]]) -> list[dict[str, Any]]:
+        """The recipe's inputs drawn from ``rng``, each with ``EXPECTED``: what the ``reference`` functions give."""
+        correct = RecordingStudent(Student(reference))
+        return [{**inputs, EXPECTED: self.observe(correct, **copy.deepcopy(inputs))} for inputs in self.recipe(rng)]
+
+
+@dataclass(frozen=True)
+class Grading:
+    """What the grader has and a student's Jupyter has not: the correct functions (``reference``, by
+    name) and the ``seed`` of new inputs for the stored-values properties, which no student sees."""
+
+    reference: Mapping[str, Callable[..., Any]]
+    seed: int
+    _fresh: dict[str, list[dict[str, Any]]] = field(default_factory=dict, compare=False, repr=False)
+
+    def callees(self, function: str) -> dict[str, Callable[..., Any]]:
+        """The correct versions of the functions ``function`` calls."""
+        return {name: self.reference[name] for name in graded(function).calls}
+
+    def fresh(self, function: str, stored: Stored) -> list[dict[str, Any]]:
+        """New cases of ``function``'s recipe, with the expected outputs (drawn once per process)."""
+        if function not in self._fresh:
+            rng = np.random.default_rng([self.seed, zlib.crc32(function.encode())])
+            self._fresh[function] = stored.cases(rng, self.reference)
+        return self._fresh[function]
+
+
+_grading: contextvars.ContextVar[Grading | None] = contextvars.ContextVar("dnn_checks_grading", default=None)
+
+
+@contextlib.contextmanager
+def grading(context: Grading) -> Iterator[Grading]:
+    """While grading (``autograder.hidden.grading()``, entered around each test cell by the grader): the
+    visible checks run with correct callees too, and their stored-values properties on new inputs as well."""
+    token = _grading.set(context)
+    try:
+        yield context
+    finally:
+        _grading.reset(token)
+
+
+def current_grading() -> Grading | None:
+    """The grading context in force, or None (a student's Jupyter)."""
+    return _grading.get()
 
 
 class Registry:
@@ -78,18 +167,31 @@ class Registry:
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
         self._properties: dict[str, list[Property]] = {}
+        self._stored: dict[str, Stored] = {}
 
-    def property(self, function: str, name: str, *, given: Given | None = None,
-                 cases: Callable[[], Sequence[Mapping[str, Any]]] | None = None, weight: float = 1.0,
+    def property(self, function: str, name: str, *, role: Role, given: Given | None = None,
+                 cases: Callable[[], Sequence[Case | Mapping[str, Any]]] | None = None, weight: float = 1.0,
                  max_examples: int | None = None) -> Callable[[Test], Test]:
         """Register ``test`` as property ``name`` of ``function``'s check (``cases`` is loaded lazily)."""
         graded(function)
 
         def register(test: Test) -> Test:
-            self._properties.setdefault(function, []).append(
-                Property(name, test, None if given is None else as_strategy(given), cases, weight, max_examples))
+            self._properties.setdefault(function, []).append(Property(
+                name, test, role, None if given is None else as_strategy(given), cases, weight, max_examples))
             return test
         return register
+
+    def store(self, function: str, recipe: Recipe, *, observe: Observe | None = None,
+              names: Sequence[str] | None = None) -> Stored:
+        """Register the recipe of ``function``'s stored inputs (``python -m autograder.build.expected`` stores them)."""
+        stored = Stored(recipe, observe or (lambda student, **inputs: student.call(function, *inputs.values())),
+                        tuple(names or graded(function).returns))
+        self._stored[function] = stored
+        return stored
+
+    def stored(self) -> dict[str, Stored]:
+        """The stored-values recipes, by function."""
+        return dict(self._stored)
 
     def functions(self) -> list[str]:
         return list(self._properties)
@@ -105,22 +207,29 @@ class Registry:
 
     def warm(self) -> int:
         """Draw every property's examples now (a grading process, before its first notebook); return how many."""
-        return sum(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}", max_examples=prop.max_examples)
+        return sum(len(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}",
+                                     max_examples=prop.max_examples))
                    for function, properties in self._properties.items() for prop in properties
                    if prop.given is not None)
 
     def run(self, function: str, student: Student, *, substitutes: Mapping[str, Callable[..., Any]] | None = None,
             diagnose: Diagnose | None = None) -> CheckResult:
-        """The CheckResult of ``function``: every property, with ``substitutes`` for the functions it calls."""
+        """The CheckResult of ``function``: every property, with correct versions of the functions it calls
+        (``substitutes``, or the grading context's) where it fails with the student's own."""
         properties = self.properties(function)
+        if not any(p.role == "value" for p in properties):
+            raise ValueError(f"the {self.kind} check of {function} has no value property: it could never pay")
         if not student.has(function):
             missing = Outcome(False, f"`{function}` is not defined (did you run its cell, or rename it?)",
                               needs=Needs(function, NOT_DEFINED), failure="missing")
             return _result(function, self.kind, self.points(function), properties, [(missing, False)] * len(properties))
+        context = current_grading()
+        if substitutes is None and context is not None:
+            substitutes = context.callees(function)
         callees = {name: f for name, f in (substitutes or {}).items() if name in graded(function).calls}
         outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees))
         diagnoses = _diagnoses(function, [outcome for outcome, _ in outcomes], diagnose,
-                               lambda: _stored_observations(function, student, callees))
+                               lambda: _stored_calls(function, student, callees))
         return _result(function, self.kind, self.points(function), properties, outcomes, diagnoses)
 
 
@@ -157,23 +266,27 @@ def _run(key: str, prop: Property, student: Student, substitutes: Mapping[str, C
 
 def _result(function: str, kind: Kind, points: float, properties: Sequence[Property],
             outcomes: Sequence[tuple[Outcome, bool]], diagnoses: Sequence[str | None] | None = None) -> CheckResult:
-    """Points: the check's points times the passed properties' share of the weights."""
+    """Points: ``points * (passed value weight / value weight) * (1 - failed gate weight / total weight)``."""
+    value = sum(p.weight for p in properties if p.role == "value")
     total = sum(p.weight for p in properties)
+    passed = [outcome.passed for outcome, _ in outcomes]
+    factor = 1.0 - sum(p.weight for p, ok in zip(properties, passed) if p.role == "gate" and not ok) / total
     diagnoses = diagnoses or [None] * len(properties)
-    results = tuple(
-        PropertyResult(prop.name, points * prop.weight / total if outcome.passed else 0.0, points * prop.weight / total,
-                       outcome.passed, outcome.message, diagnosis, from_callee, outcome.needs,
-                       None if outcome.passed else outcome.failure)
-        for prop, (outcome, from_callee), diagnosis in zip(properties, outcomes, diagnoses))
-    earned = points * sum(p.weight for p, r in zip(properties, results) if r.passed) / total
-    return CheckResult(function, kind, earned, points, results)
+    results = []
+    for prop, (outcome, from_callee), diagnosis in zip(properties, outcomes, diagnoses):
+        share = points * prop.weight / value if prop.role == "value" else 0.0
+        results.append(PropertyResult(prop.name, share * factor if outcome.passed else 0.0, share, outcome.passed,
+                                      outcome.message, diagnosis, from_callee, outcome.needs,
+                                      None if outcome.passed else outcome.failure, prop.role, prop.weight))
+    earned = points * sum(p.weight for p, ok in zip(properties, passed) if p.role == "value" and ok) / value * factor
+    return CheckResult(function, kind, earned, points, tuple(results))
 
 
 def _diagnoses(function: str, outcomes: Sequence[Outcome], diagnose: Diagnose | None,
-               stored: Callable[[], list[Observed]]) -> list[str | None]:
-    """The catalog's names for the failed properties, from the student's outputs of ``function``: its last
+               stored: Callable[[], list[Call]]) -> list[str | None]:
+    """The catalog's names for the failed properties, from the student's calls of ``function``: its last
     call on each failing input seen (the one shown first, then the unshrunk one), where it returned, and
-    its outputs on the ``stored`` inputs (called only when there is something to diagnose, never after a
+    its calls on the ``stored`` inputs (made only when there is something to diagnose, never after a
     timeout or a crash)."""
     observed = [[] if outcome.passed else _observations(function, outcome) for outcome in outcomes]
     failed = [i for i, observations in enumerate(observed) if observations]
@@ -189,22 +302,23 @@ def _diagnoses(function: str, outcomes: Sequence[Outcome], diagnose: Diagnose | 
     return diagnoses
 
 
-def _observations(function: str, outcome: Outcome) -> list[Observed]:
-    last_calls = ([c for c in calls if c.function == function][-1:] for calls in (outcome.calls, *outcome.seen))
-    return [(c.args, c.output) for calls in last_calls for c in calls]
+def _observations(function: str, outcome: Outcome) -> list[Call]:
+    return [c for calls in (outcome.calls, *outcome.seen) for c in [c for c in calls if c.function == function][-1:]]
 
 
-def _stored_observations(function: str, student: Student, callees: Mapping[str, Callable[..., Any]]) -> list[Observed]:
-    """The student's outputs on the stored inputs of ``function`` (the visible check made these calls too),
-    up to the first call that fails."""
-    observed: list[Observed] = []
+def _stored_calls(function: str, student: Student, callees: Mapping[str, Callable[..., Any]]) -> list[Call]:
+    """The student's calls of ``function`` on its stored inputs (the visible check made them too), up to the
+    first that fails."""
+    calls: list[Call] = []
     for case in expected.cases(function) if function in expected.functions() else ():
         args = tuple(value for key, value in case.items() if key != EXPECTED)
         try:
-            observed.append((copy.deepcopy(args), student.call(function, *args, substitutes=callees)))
+            calls.append(student.record(function, *args, substitutes=callees))
+        except ChangedArgument as exc:
+            calls.append(exc.call)
         except StudentFailure:
             break
-    return observed
+    return calls
 
 
 VISIBLE = Registry("visible")

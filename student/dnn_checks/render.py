@@ -2,7 +2,8 @@
 
 A check whose every property failed for want of one student function (the checked one or one
 it calls, not defined or not implemented yet) is one line; so is each such property of a
-check that otherwise ran. The results keep the full messages (the grader's JSON).
+check that otherwise ran. A requirement (a gate) shows no points of its own: when it fails, it
+says what share of the points it takes away. The results keep the full messages (the grader's JSON).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def render(result: CheckResult) -> str:
 
 def _property(prop: PropertyResult, result: CheckResult) -> list[str]:
     mark = "✔" if prop.passed else "✘"
-    line = f"  {mark} {prop.name}  [{_points(prop.points)}/{_points(prop.max_points)}]"
+    line = f"  {mark} {prop.name}  {_worth(prop, result)}".rstrip()
     if prop.needs and prop.from_callee:
         return [f"{line}  passes with a correct `{prop.needs.function}` "
                 f"(yours is {prop.needs.why}: that costs points in its own check)"]
@@ -40,6 +41,16 @@ def _property(prop: PropertyResult, result: CheckResult) -> list[str]:
     if prop.diagnosis:
         lines.append(_indent(f"diagnosis: {prop.diagnosis}"))
     return lines
+
+
+def _worth(prop: PropertyResult, result: CheckResult) -> str:
+    """'[0.5/1]' for the law's properties; for a requirement, nothing when met, else the share it takes away."""
+    if prop.role == "value":
+        return f"[{_points(prop.points)}/{_points(prop.max_points)}]"
+    if prop.passed:
+        return ""
+    share = prop.weight / sum(p.weight for p in result.properties)
+    return f"[required: takes {share:.0%} off the points]"
 
 
 def _needed_by_all(result: CheckResult) -> Needs | None:

@@ -17,11 +17,18 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 Kind = Literal["visible", "hidden"]
+#: A property's role: the law of the function ("value": its output against what the check computes with
+#: trusted maths), or a requirement that pays nothing on its own ("gate": shape, determinism, zero in zero out...).
+Role = Literal["value", "gate"]
 #: Why a property failed: its law does not hold ("wrong"), the student's code raised ("error"), ran past its
 #: time ("timeout") or took its process down ("crashed"), returned something that is no value ("bad_value"),
-#: a function it needs is not defined ("missing") or not implemented yet ("not_implemented"), or the check
-#: could not use what came back ("unusable").
-Failure = Literal["wrong", "error", "timeout", "crashed", "bad_value", "missing", "not_implemented", "unusable"]
+#: changed an argument it must leave as it is ("changed_argument"), a function it needs is not defined
+#: ("missing") or not implemented yet ("not_implemented"), the check could not use what came back
+#: ("unusable"), or not one example could be tried ("no_example").
+Failure = Literal["wrong", "error", "timeout", "crashed", "bad_value", "changed_argument", "missing",
+                  "not_implemented", "unusable", "no_example"]
+#: The longest message a property keeps (the smallest failing input, expected against got).
+MESSAGE_CHARS = 4000
 #: Why a student function is not there yet: the name is not defined, or the function raises NotImplementedError.
 NOT_DEFINED = "not defined"
 NOT_IMPLEMENTED = "not implemented yet"
@@ -39,11 +46,13 @@ class PropertyResult:
     """One named property of a check.
 
     ``message`` shows the smallest failing input, expected against got and where they
-    differ; ``diagnosis`` names a known mistake that the student's output matches (hidden
-    side only); ``from_callee`` says the failure comes from a contract function it calls;
-    ``needs`` names the student function, the checked one or another, that is not defined or
-    not implemented yet when that alone made the property fail (in JSON, ``[function, why]``);
-    ``failure`` says why it failed (None when it passed).
+    differ (at most ``MESSAGE_CHARS``); ``diagnosis`` names a known mistake that the student's
+    output matches (hidden side only); ``from_callee`` says the failure comes from a graded
+    function it calls; ``needs`` names the student function, the checked one or another, that is
+    not defined or not implemented yet when that alone made the property fail (in JSON,
+    ``[function, why]``); ``failure`` says why it failed (None when it passed). ``role`` and
+    ``weight`` decide the points (``dnn_checks.registry``): a gate's ``points`` and ``max_points``
+    are 0, its failure takes ``weight / total weight`` off the check's points.
     """
 
     name: str
@@ -55,6 +64,8 @@ class PropertyResult:
     from_callee: bool = False
     needs: Needs | None = None
     failure: Failure | None = None
+    role: Role = "value"
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,15 @@
-"""Running one property: hypothesis under a fixed profile, or a list of stored cases.
+"""Running one property: hypothesis under a fixed profile, or a list of fixed cases.
 
 A property is ``test(student, **example)``: it calls the student's functions through
-``student.call`` and raises :class:`~dnn_checks.compare.Failed` when the maths does not
-hold. The runner turns anything that goes wrong (a ``StudentFailure``, a ``Failed``, any
-exception while reading the result) into a failed :class:`Outcome` whose message starts
-with the failing input, shrunk by hypothesis to the smallest when asked. The examples are
+``student.call`` (or ``student.record``) and raises :class:`~dnn_checks.compare.Failed` when
+the maths does not hold. The runner turns anything that goes wrong (a ``StudentFailure``, a
+``Failed``, any exception while reading the result) into a failed :class:`Outcome` whose message
+starts with the failing input, shrunk by hypothesis to the smallest when asked. The examples are
 drawn once per process (seeded by the property's key) and replayed for every student. A
 timeout or a crashed worker stops at once; a shrink stops after ``SHRINK_ATTEMPTS`` more
-examples or ``SHRINK_CALLS`` more calls.
+examples or ``SHRINK_CALLS`` more calls. A property that could try no example at all (every
+one set aside by ``hypothesis.assume``, or none drawn) fails. What a failure keeps for the
+diagnosis is bounded: at most ``KEPT_CALLS`` calls, outputs of at most ``KEPT_ELEMENTS`` numbers.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.internal.conjecture import providers
 
+from dnn_checks.calls import Call
 from dnn_checks.compare import Failed
-from dnn_checks.results import NOT_DEFINED, NOT_IMPLEMENTED, Failure, Needs
+from dnn_checks.expected import EXPECTED
+from dnn_checks.results import MESSAGE_CHARS, NOT_DEFINED, NOT_IMPLEMENTED, Failure, Needs
 from dnn_checks.strategies import named
 from dnn_checks.student import (
     BadValue,
+    ChangedArgument,
     MissingFunction,
     Student,
     StudentCrash,
@@ -38,6 +43,7 @@ from dnn_checks.student import (
     StudentFailure,
     StudentTimeout,
 )
+from dnn_checks.values import describe
 
 #: The grading profile: the same examples on every run and machine, nothing written to disk.
 PROFILE = settings(
@@ -48,12 +54,16 @@ PROFILE = settings(
 #: Examples tried, and student calls made, after the first failure to shrink it (bounds a wrong function's time).
 SHRINK_ATTEMPTS = 20
 SHRINK_CALLS = 120
+#: What a failed Outcome keeps of the calls it made, for the diagnosis: so many calls, outputs of so many numbers.
+KEPT_CALLS = 32
+KEPT_ELEMENTS = 1_000_000
+#: The message of a property that could not try a single example.
+NO_EXAMPLE = ("not one input could be tried (each was set aside as unsuitable), so this cannot be judged: "
+              "it earns nothing")
 
 Test = Callable[..., None]
 #: A property's inputs: named strategies, or one strategy of dicts (for inputs drawn together).
 Given = Mapping[str, st.SearchStrategy] | st.SearchStrategy
-#: The name of a stored case's answer: not shown among its inputs.
-EXPECTED = "expected"
 #: A traceback line that names a frame's function: '  File "<cell 3>", line 2, in relu'.
 _FRAME = re.compile(r'^\s*File ".*", line \d+, in (\w+)$', re.MULTILINE)
 #: The message of a NameError: the student function called a name that is not defined (yet).
@@ -61,12 +71,19 @@ _UNDEFINED = re.compile(r"name '(\w+)' is not defined")
 
 
 @dataclass(frozen=True)
-class Call:
-    """One call of a student function: arguments as they were before the call, and the result."""
+class Case:
+    """A fixed input of a property (not drawn by hypothesis): its named ``inputs`` (``EXPECTED`` among them
+    for a stored case) and the title its failure is shown under."""
 
-    function: str
-    args: tuple
-    output: Any
+    inputs: Mapping[str, Any]
+    title: str = "on the input:"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a failed Outcome keeps of an output too large to keep: its description."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -101,11 +118,24 @@ class RecordingStudent:
         return self.student.has(name)
 
     def call(self, name: str, *args: Any, opaque: Sequence[int] = (), **kwargs: Any) -> Any:
-        before = copy.deepcopy(args)
+        """The output of ``name(*args, **kwargs)`` (see :meth:`record`)."""
+        return self.record(name, *args, opaque=opaque, **kwargs).output
+
+    def record(self, name: str, *args: Any, opaque: Sequence[int] = (), **kwargs: Any) -> Call:
+        """The record of the call: its output, and the states of the arguments it was allowed to change."""
         self.made += 1
-        result = self.student.call(name, *args, substitutes=self.substitutes, opaque=opaque, **kwargs)
-        self.calls.append(Call(name, before, result))
-        return result
+        try:
+            call = self.student.record(name, *args, substitutes=self.substitutes, opaque=opaque, **kwargs)
+        except ChangedArgument as exc:
+            self.calls.append(exc.call)
+            raise
+        self.calls.append(call)
+        return call
+
+    def stands_for(self, *args: Any) -> None:
+        """For the diagnosis: the last call's input was equal to ``args`` (trusted values in place of an
+        opaque one, such as the reference's batch-norm cache in place of the student's)."""
+        self.calls[-1] = replace(self.calls[-1], args=args)
 
 
 class _Stop(BaseException):
@@ -118,38 +148,43 @@ def as_strategy(given_: Given) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStrategy | None = None,
-                 cases: Sequence[Mapping[str, Any]] = (), max_examples: int | None = None,
+                 cases: Sequence[Case | Mapping[str, Any]] = (), max_examples: int | None = None,
                  substitutes: Mapping[str, Callable[..., Any]] | None = None, shrink: bool = True) -> Outcome:
-    """Run ``test`` on the stored ``cases``, then on hypothesis examples of ``given_``; seeded by ``key``.
+    """Run ``test`` on the fixed ``cases``, then on hypothesis examples of ``given_``; seeded by ``key``.
 
     The examples are drawn once per process and replayed; only a failure runs hypothesis
     again, to ``shrink`` it (it meets the same examples first, so the verdict is the same).
+    Fails when not one case or example could be tried.
     """
     recorder = RecordingStudent(student, dict(substitutes or {}))
-    for case in cases:
-        failure = _attempt(test, recorder, case, "on the stored input:" if EXPECTED in case else "on the input:")
+    tried = 0
+    for case in (c if isinstance(c, Case) else Case(c) for c in cases):
+        try:
+            failure = _attempt(test, recorder, case.inputs, case.title)
+        except UnsatisfiedAssumption:
+            continue
+        tried += 1
         if failure:
             return failure
-    if given_ is None:
-        return Outcome(True)
-    search = _Search(given_, key, max_examples or PROFILE.max_examples)
-    for example in search.examples():
+    search = None if given_ is None else _Search(given_, key, max_examples or PROFILE.max_examples)
+    for example in search.examples() if search else ():
         try:
             failure = _attempt(test, recorder, example, "failing input:")
         except UnsatisfiedAssumption:
             continue
+        tried += 1
         if failure:
             shrunk = search.shrink(test, recorder) if shrink and not failure.fatal and not failure.needs else None
             return replace(shrunk, seen=(failure.calls,)) if shrunk else failure
-    return Outcome(True)
+    return Outcome(True) if tried else Outcome(False, NO_EXAMPLE, failure="no_example")
 
 
-def draw_examples(given_: st.SearchStrategy, *, key: str, max_examples: int | None = None) -> int:
-    """Draw (once per process) the examples ``run_property`` replays; return how many.
+def draw_examples(given_: st.SearchStrategy, *, key: str, max_examples: int | None = None) -> list[dict[str, Any]]:
+    """The examples ``run_property`` replays for ``key`` (drawn once per process, then kept).
 
-    A grading process calls it for every property before its first notebook (``Registry.warm``).
+    A grading process draws them for every property before its first notebook (``Registry.warm``).
     """
-    return len(_Search(given_, key, max_examples or PROFILE.max_examples).examples())
+    return _Search(given_, key, max_examples or PROFILE.max_examples).examples()
 
 
 #: Examples drawn so far: (key, id(strategy)) -> (strategy, examples); the strategy is kept so its id stays unique.
@@ -182,7 +217,7 @@ class _Search:
 
     def shrink(self, test: Test, recorder: RecordingStudent) -> Outcome | None:
         """The smallest failure: the last one hypothesis meets, since it replays the shrunk example last."""
-        found: list[Outcome] = []
+        found: list[Outcome] = []  # the last failure met, only
         attempts, first_call = [0], [0]
 
         def attempt(example: dict[str, Any]) -> None:
@@ -192,7 +227,7 @@ class _Search:
             failure = _attempt(test, recorder, example, "smallest failing input:")
             if failure:
                 first_call[0] = first_call[0] or recorder.made
-                found.append(failure)
+                found[:] = [failure]
                 raise _Stop if failure.fatal else Failed(failure.message)
         try:
             self._run(attempt)
@@ -240,17 +275,37 @@ def _attempt(test: Test, recorder: RecordingStudent, example: Mapping[str, Any],
     except Exception as exc:  # noqa: BLE001 - a result the check cannot read is a failed property
         message, failure = f"the check could not use the result ({type(exc).__name__}: {exc})", "unusable"
     shown = format_example({k: v for k, v in example.items() if k != EXPECTED}, title)
-    return Outcome(False, f"{shown}\n{message}", tuple(recorder.calls), fatal, needs, failure=failure)
+    return Outcome(False, bounded(f"{shown}\n{message}"), kept(recorder.calls), fatal, needs, failure=failure)
+
+
+def bounded(message: str) -> str:
+    """``message``, cut to ``MESSAGE_CHARS`` with a visible marker."""
+    marker = "\n… (truncated)"
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS - len(marker)] + marker
+
+
+def kept(calls: Sequence[Call]) -> tuple[Call, ...]:
+    """The calls a failed Outcome keeps: the last ``KEPT_CALLS``, outputs over ``KEPT_ELEMENTS`` numbers summarized."""
+    return tuple(call if _elements(call.output) + _elements(call.changed) <= KEPT_ELEMENTS
+                 else replace(call, output=Summary(describe(call.output)), changed={})
+                 for call in calls[-KEPT_CALLS:])
+
+
+def _elements(value: Any) -> int:
+    if isinstance(value, np.ndarray):
+        return value.size
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    return sum(_elements(v) for v in value) if isinstance(value, (list, tuple)) else 1
 
 
 def _failure(exc: Exception, needs: Needs | None) -> Failure:
     """Why a property failed, from what was raised (a function not there yet first)."""
     if needs is not None:
         return "missing" if needs.why == NOT_DEFINED else "not_implemented"
-    if isinstance(exc, StudentError):
-        return "error"
-    if isinstance(exc, BadValue):
-        return "bad_value"
+    for kind, failure in ((StudentError, "error"), (BadValue, "bad_value"), (ChangedArgument, "changed_argument")):
+        if isinstance(exc, kind):
+            return failure
     return "wrong"
 
 

@@ -11,11 +11,15 @@ by name. The same check then runs in two places:
 
 Either way a call
 
-- returns base values only (``to_base``), with the outputs listed in ``opaque`` returned
-  as :class:`~dnn_checks.values.Handle` (remote) or as the object itself (local): a
-  batch-norm cache goes back to the student's own ``batchnorm_backward`` untouched;
-- reflects in-place updates of its arguments back into the caller's objects (dicts,
-  arrays, ``numpy.random.Generator`` states), as a direct call would;
+- hands the function **copies** of the arguments: the check's own objects never change;
+- **observes** what the function changed in place, and applies nothing: the record
+  (:class:`~dnn_checks.calls.Call`, from :meth:`Student.record`) holds the state after the call
+  of every changed argument; an argument the table allows to change (``graded(f).mutable``: the
+  update functions' states, batch norm's ``bn_param``) or a ``numpy.random.Generator`` may change,
+  any other change is the failure :class:`ChangedArgument` ("changes its argument X");
+- returns base values (``to_base``), with the outputs listed in ``opaque`` returned as a
+  :class:`~dnn_checks.values.Handle` that stands for the student's own object (a batch-norm
+  cache goes back to the student's ``batchnorm_backward`` untouched);
 - can run with ``substitutes``: names the student function looks up as globals
   (``linear_activation_backward`` inside ``L_model_backward``) are bound, for that call
   only, to trusted callables, so each function is judged on its own;
@@ -30,11 +34,13 @@ import io
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
-from dnn_checks.values import UnsupportedValue, to_base
+from dnn_checks.calls import Call, Key, observe
+from dnn_checks.graded import FUNCTIONS
+from dnn_checks.values import Handle, UnsupportedValue, after_call, to_base
 
 
 class StudentFailure(Exception):
@@ -69,6 +75,27 @@ class MissingFunction(StudentFailure):
         self.function = function
 
 
+class ChangedArgument(StudentFailure):
+    """The function changed, in place, an argument it must leave as it is; ``call`` is its record."""
+
+    def __init__(self, call: Call, keys: Sequence[Key]) -> None:
+        names = [call.argument(key) for key in keys]
+        them = "them" if len(names) > 1 else "it"
+        allowed = FUNCTIONS[call.function].mutable if call.function in FUNCTIONS else ()
+        super().__init__(
+            f"{call.function} changes its argument{'s' * (len(names) > 1)} {' and '.join(names)} in place: "
+            f"it must leave {them} as it got {them} (compute new arrays, or work on a copy)"
+            + (f"; only {' and '.join(allowed)} may change" if allowed else ""))
+        self.call, self.arguments = call, tuple(names)
+
+
+class Returned(NamedTuple):
+    """What a remote call gives back: its output (base values) and the states of the arguments it changed."""
+
+    output: Any
+    changed: dict[Key, Any]
+
+
 @runtime_checkable
 class RemoteFunction(Protocol):
     """A student function living in another process (implemented by the grader)."""
@@ -76,7 +103,7 @@ class RemoteFunction(Protocol):
     name: str
 
     def remote_call(self, args: tuple, kwargs: dict, *, substitutes: Mapping[str, Callable[..., Any]],
-                    opaque: Sequence[int]) -> Any:
+                    opaque: Sequence[int]) -> Returned:
         """Call it, with the semantics described in this module's docstring."""
 
 
@@ -85,6 +112,7 @@ class Student:
 
     def __init__(self, namespace: Mapping[str, Any]) -> None:
         self._namespace = namespace
+        self._handles: list[Any] = []
 
     def has(self, name: str) -> bool:
         return callable(self._namespace.get(name))
@@ -92,31 +120,61 @@ class Student:
     def call(self, name: str, *args: Any, substitutes: Mapping[str, Callable[..., Any]] | None = None,
              opaque: Sequence[int] = (), **kwargs: Any) -> Any:
         """``name(*args, **kwargs)`` as base values; ``opaque`` indexes outputs of a returned tuple."""
+        return self.record(name, *args, substitutes=substitutes, opaque=opaque, **kwargs).output
+
+    def record(self, name: str, *args: Any, substitutes: Mapping[str, Callable[..., Any]] | None = None,
+               opaque: Sequence[int] = (), **kwargs: Any) -> Call:
+        """The record of ``name(*args, **kwargs)``: output and changed arguments as base values.
+
+        ChangedArgument (its ``call`` is the record) when it changed an argument it must not.
+        """
         function = self._namespace.get(name)
         if not callable(function):
             raise MissingFunction(name)
         substitutes = dict(substitutes or {})
         if isinstance(function, RemoteFunction):
-            return function.remote_call(args, kwargs, substitutes=substitutes, opaque=tuple(opaque))
+            returned = function.remote_call(args, kwargs, substitutes=substitutes, opaque=tuple(opaque))
+            call = Call(name, args, kwargs, returned.output, returned.changed)
+        else:
+            call = self._local(name, function, args, kwargs, substitutes, tuple(opaque))
+        forbidden = [key for key in call.changed if not _may_change(call, key)]
+        if forbidden:
+            raise ChangedArgument(call, forbidden)
+        return call
+
+    def _local(self, name: str, function: Callable[..., Any], args: tuple, kwargs: dict,
+               substitutes: Mapping[str, Callable[..., Any]], opaque: tuple[int, ...]) -> Call:
         with bound(self._namespace, substitutes), _quiet():
             try:
-                result = function(*args, **kwargs)
+                made = observe(name, function, args, kwargs, self._handles)
             except Exception as exc:  # noqa: BLE001 - any student exception is a failed property
                 raise StudentError(name, type(exc).__name__, str(exc), traceback.format_exc(limit=-3)) from None
-        return _base_result(name, result, tuple(opaque))
+        try:
+            changed = {key: after_call(value, where=f"{name}'s argument {made.argument(key)}")
+                       for key, value in made.changed.items()}
+            return Call(name, args, kwargs, self._base_result(name, made.output, opaque), changed)
+        except UnsupportedValue as exc:
+            raise BadValue(str(exc)) from None
 
-
-def _base_result(name: str, result: Any, opaque: tuple[int, ...]) -> Any:
-    """Convert a local result, leaving the ``opaque`` items of a returned tuple as they are."""
-    try:
+    def _base_result(self, name: str, result: Any, opaque: tuple[int, ...]) -> Any:
+        """Convert a local result, the ``opaque`` items of a returned tuple kept behind Handles."""
         if not opaque:
             return to_base(result, where=f"the result of {name}")
         if not isinstance(result, tuple):
             raise UnsupportedValue(f"{name} should return a tuple, not a {type(result).__name__}")
-        return tuple(item if i in opaque else to_base(item, where=f"the result of {name}[{i}]")
+        return tuple(self._handle(item) if i in opaque else to_base(item, where=f"the result of {name}[{i}]")
                      for i, item in enumerate(result))
-    except UnsupportedValue as exc:
-        raise BadValue(str(exc)) from None
+
+    def _handle(self, value: Any) -> Handle:
+        self._handles.append(value)
+        return Handle(len(self._handles) - 1)
+
+
+def _may_change(call: Call, key: Key) -> bool:
+    """A generator may be drawn from; the table's ``mutable`` arguments may be updated."""
+    given = call.kwargs[key] if isinstance(key, str) else call.args[key]
+    allowed = FUNCTIONS[call.function].mutable if call.function in FUNCTIONS else ()
+    return isinstance(given, np.random.Generator) or call.argument(key) in allowed
 
 
 @contextlib.contextmanager

@@ -11,6 +11,8 @@ a comparison. The same rules govern the grader's wire format between processes.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,27 @@ class Handle:
     """An opaque reference to a student-side value, passed back to student functions as is."""
 
     id: int
+
+
+def holds_handle(value: Any) -> bool:
+    """Whether ``value`` is a Handle or a list, tuple or dict holding one."""
+    if type(value) is Handle:
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(holds_handle(v) for v in value)
+    return isinstance(value, dict) and any(holds_handle(v) for v in value.values())
+
+
+def resolve(value: Any, handles: Sequence[Any] | Mapping[int, Any]) -> Any:
+    """``value`` with every Handle replaced by the object ``handles[id]`` it stands for (the rest as it is)."""
+    if type(value) is Handle:
+        return handles[value.id]
+    if not holds_handle(value):
+        return value
+    if isinstance(value, dict):
+        return {k: resolve(v, handles) for k, v in value.items()}
+    return type(value)(resolve(v, handles) for v in value) if type(value) in (list, tuple) else tuple(
+        resolve(v, handles) for v in value)
 
 
 def to_base(value: Any, *, where: str = "the result", _depth: int = 0) -> Any:
@@ -61,6 +84,13 @@ def to_base(value: Any, *, where: str = "the result", _depth: int = 0) -> Any:
         return out
     raise UnsupportedValue(f"{where} is a {type(value).__module__}.{type(value).__qualname__}, "
                            "not a numpy array, number, string, list, tuple or dict")
+
+
+def after_call(value: Any, *, where: str) -> Any:
+    """The state of an argument a call changed, frozen: a copy of a ``numpy.random.Generator``, or base values."""
+    if isinstance(value, np.random.Generator):
+        return copy.deepcopy(value)
+    return to_base(value, where=where)
 
 
 def _array(value: np.ndarray, where: str) -> np.ndarray:

@@ -15,17 +15,19 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from dnn_checks import expected, strategies
+from dnn_checks import strategies
 from dnn_checks.compare import Failed, check_close, check_tuple
+from dnn_checks.properties import stored_values
 from dnn_checks.registry import VISIBLE, Registry
-from dnn_checks.runner import EXPECTED, RecordingStudent
+from dnn_checks.runner import RecordingStudent
 from dnn_checks.student import StudentCrash, StudentFailure, StudentTimeout
 
 Array = np.ndarray
-#: What a backward's failure becomes (the hidden checks name the known mistake): (failure, forward inputs, dA, output).
-Naming = Callable[[Failed, dict[str, Any], Array, Any], Failed]
 #: The cache layouts the notebook describes, from the forward's inputs: ``(n1, n2)``, ``alpha``.
 DOCUMENTED = {"concat": lambda A1, A2: (A1.shape[0], A2.shape[0]), "scale": lambda A, alpha: alpha}
+#: What the diagnosis replays a backward's mistakes on in place of the student's own cache: the documented
+#: contents as a tuple, ``(n1, n2)`` and ``(alpha,)``.
+TRUSTED = {"concat": DOCUMENTED["concat"], "scale": lambda A, alpha: (alpha,)}
 #: The names of each function's outputs in messages (the forwards' caches are not compared).
 OUTPUTS = {"concat_forward": ("A",), "scale_forward": ("A_scaled",), "concat_backward": ("dA1", "dA2"),
            "scale_backward": ("dA_prev",)}
@@ -89,39 +91,52 @@ def cache_of(student: RecordingStudent, layer: str, inputs: dict[str, Any]) -> A
     return cache
 
 
-def _source(function: str, law: Callable[..., Any] | None,
-            given: st.SearchStrategy | None) -> dict[str, Any]:
-    """The property's inputs: ``given`` (judged by ``law``), or the stored cases when ``law`` is None."""
-    return {"given": given} if law else {"cases": lambda: expected.cases(function)}
-
-
-def forward_property(registry: Registry, function: str, name: str, law: Callable[..., Array] | None = None, *,
-                     given: st.SearchStrategy | None = None, weight: float = 1.0) -> None:
-    """``function``'s output (its cache left aside) equals ``law`` of the inputs; without a law, the stored answers."""
-    @registry.property(function, name, weight=weight, **_source(function, law, given))
+def forward_property(registry: Registry, function: str, name: str, law: Callable[..., Array], *,
+                     given: st.SearchStrategy, weight: float = 1.0) -> None:
+    """A value property: ``function``'s output (its cache left aside) equals ``law`` of the inputs."""
+    @registry.property(function, name, role="value", given=given, weight=weight)
     def _(student: RecordingStudent, **inputs: Any) -> None:
-        answer = law(*inputs.values()) if law else inputs.pop(EXPECTED)
-        out, _ = check_tuple(student.call(function, *inputs.values(), opaque=(1,)), 2,
-                             where=f"the result of {function}")
-        check_outputs(function, answer, out)
+        check_outputs(function, law(*inputs.values()), forward_output(student, function, **inputs))
 
 
-def backward_property(registry: Registry, layer: str, name: str, law: Callable[..., Any] | None = None, *,
-                      given: st.SearchStrategy | None = None, weight: float = 1.0,
-                      naming: Naming | None = None) -> None:
-    """``<layer>_backward(dA, cache)``, with the cache of the student's ``<layer>_forward`` on the same
-    inputs, equals ``law(*inputs, dA)``; without a law, the stored answers."""
+def forward_output(student: RecordingStudent, function: str, **inputs: Any) -> Any:
+    """The output of the student's forward ``function`` on ``inputs``, its cache left aside (not compared)."""
+    out, _ = check_tuple(student.call(function, *inputs.values(), opaque=(1,)), 2, where=f"the result of {function}")
+    return out
+
+
+def backward_output(student: RecordingStudent, layer: str, **inputs: Any) -> Any:
+    """``<layer>_backward(dA, cache)`` with the cache of the student's ``<layer>_forward`` on the same inputs."""
+    dA = inputs.pop("dA")
+    got = student.call(f"{layer}_backward", dA, cache_of(student, layer, inputs))
+    student.stands_for(dA, TRUSTED[layer](*inputs.values()))
+    return got
+
+
+def backward_property(registry: Registry, layer: str, name: str, law: Callable[..., Any], *,
+                      given: st.SearchStrategy, weight: float = 1.0) -> None:
+    """A value property: ``<layer>_backward(dA, cache)``, with the cache of the student's ``<layer>_forward`` on
+    the same inputs, equals ``law(*inputs, dA)``."""
     function = f"{layer}_backward"
 
-    @registry.property(function, name, weight=weight, **_source(function, law, given))
+    @registry.property(function, name, role="value", given=given, weight=weight)
     def _(student: RecordingStudent, **inputs: Any) -> None:
-        stored, dA = inputs.pop(EXPECTED, None), inputs.pop("dA")
-        answer = law(*inputs.values(), dA) if law else stored
-        got = student.call(function, dA, cache_of(student, layer, inputs))
-        try:
-            check_outputs(function, answer, got)
-        except Failed as failure:
-            raise (naming(failure, inputs, dA, got) if naming else failure) from None
+        got = backward_output(student, layer, **inputs)
+        check_outputs(function, law(*inputs.values()), got)
+
+
+def _stored(layer: str, forward_inputs: Callable[[np.random.Generator], list[dict[str, Any]]]) -> None:
+    """The stored values of ``<layer>_forward`` (its output) and ``<layer>_backward`` (its gradients, inputs: the
+    forward's and ``dA``, a gradient of the output's shape)."""
+    def backward_inputs(rng: np.random.Generator) -> list[dict[str, Any]]:
+        cases = forward_inputs(rng)
+        shapes = [stacked(**c).shape if layer == "concat" else c["A"].shape for c in cases]
+        return [{**case, "dA": rng.standard_normal(shape)} for case, shape in zip(cases, shapes)]
+
+    stored_values(VISIBLE, f"{layer}_forward", forward_inputs, names=OUTPUTS[f"{layer}_forward"],
+                  observe=lambda student, **inputs: forward_output(student, f"{layer}_forward", **inputs))
+    stored_values(VISIBLE, f"{layer}_backward", backward_inputs, names=OUTPUTS[f"{layer}_backward"],
+                  observe=lambda student, **inputs: backward_output(student, layer, **inputs))
 
 
 BRANCHES = branches()
@@ -131,14 +146,13 @@ WEIGHTED_BACKWARD = with_upstream(WEIGHTED, lambda d: d["A"].shape)
 
 forward_property(VISIBLE, "concat_forward", "A = [A1; A2]: A1's rows, then A2's, shape (n1 + n2, m)", stacked,
                  given=BRANCHES, weight=2)
-forward_property(VISIBLE, "concat_forward", "matches the stored expected values (A)")
 backward_property(VISIBLE, "concat", "dA1 = dA[:n1], dA2 = dA[n1:], from your concat_forward's cache", split,
                   given=BRANCHES_BACKWARD, weight=2)
-backward_property(VISIBLE, "concat", "matches the stored expected values")
+_stored("concat", lambda rng: [{"A1": rng.standard_normal((3, 4)), "A2": rng.standard_normal((2, 4))},
+                               {"A1": rng.standard_normal((1, 2)), "A2": rng.standard_normal((3, 2))}])
 
 forward_property(VISIBLE, "scale_forward", "A_scaled = alpha * A (alpha = 0 and negative alphas included)", scaled,
                  given=WEIGHTED, weight=2)
-forward_property(VISIBLE, "scale_forward", "matches the stored expected values (A_scaled)")
 backward_property(VISIBLE, "scale", "dA_prev = alpha * dA, from your scale_forward's cache", scaled_gradient,
                   given=WEIGHTED_BACKWARD, weight=2)
-backward_property(VISIBLE, "scale", "matches the stored expected values")
+_stored("scale", lambda rng: [{"A": rng.standard_normal((3, 4)), "alpha": alpha} for alpha in (0.3, -2.0)])

@@ -9,35 +9,18 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from dnn_checks import network_inputs, strategies
-from dnn_checks.compare import check_close, check_float
-from dnn_checks.properties import leaves_inputs_unchanged, stored_values
+from dnn_checks.compare import check_float
+from dnn_checks.network_inputs import forward_caches, random_network
+from dnn_checks.properties import matches, stored_values
 from dnn_checks.registry import VISIBLE
 from dnn_checks.runner import RecordingStudent
 
 Array = np.ndarray
 Params = dict[str, Array]
 
-
 COST_INPUTS = {"AL": strategies.matrices(st.tuples(st.just(1), st.shared(st.integers(1, 5), key="m")),
                                          elements=strategies.probabilities()),
                "Y": strategies.labels(st.tuples(st.just(1), st.shared(st.integers(1, 5), key="m")))}
-
-
-@VISIBLE.property("compute_cost", "returns a float (or a 0-d array)", given=COST_INPUTS)
-def _(student: RecordingStudent, AL: Array, Y: Array) -> None:
-    check_float(student.call("compute_cost", AL, Y), where="the cost")
-
-
-@VISIBLE.property("compute_cost", "J = -1/m sum(Y log(AL) + (1 - Y) log(1 - AL))", given=COST_INPUTS, weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array) -> None:
-    J = -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
-    check_close(J, check_float(student.call("compute_cost", AL, Y), where="the cost"), where="the cost")
-
-
-stored_values(VISIBLE, "compute_cost")
-leaves_inputs_unchanged(VISIBLE, "compute_cost", COST_INPUTS)
-
-
 LAMBD = strategies.floats(min_value=0.01, max_value=5.0)
 
 
@@ -50,7 +33,7 @@ def cost_inputs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def cross_entropy(AL: Array, Y: Array, sample_weight: Array | float = 1.0) -> float:
-    """-1/m * sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i)); w = 1: the plain cross-entropy."""
+    """J = -1/m * sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i)); w = 1: the plain cross-entropy."""
     return float(-np.mean(sample_weight * (Y * np.log(AL) + (1 - Y) * np.log(1 - AL))))
 
 
@@ -60,32 +43,23 @@ def lp_cost(AL: Array, Y: Array, parameters: Params, lambd: float, p: float = 2)
     return cross_entropy(AL, Y) + lambd / (p * Y.shape[1]) * powers
 
 
-@VISIBLE.property("compute_cost_with_regularization", "returns a float (or a 0-d array)", given=cost_inputs())
-def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float) -> None:
-    check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd), where="the cost")
+def float_gate(function: str, given: Any) -> None:
+    """A gate: the cost is a float (or a 0-d array)."""
+    @VISIBLE.property(function, "returns a float (or a 0-d array)", role="gate", given=given)
+    def _(student: RecordingStudent, **inputs: Any) -> None:
+        check_float(student.call(function, *inputs.values()), where="the cost")
 
 
-@VISIBLE.property("compute_cost_with_regularization", "J = cross-entropy + lambd / (2m) * sum_l ||W_l||^2",
-                  given=cost_inputs(), weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float) -> None:
-    cost = check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd), where="the cost")
-    check_close(lp_cost(AL, Y, parameters, lambd), cost, where="the cost")
+def _cost_inputs(rng: np.random.Generator) -> list[dict[str, Array]]:
+    return [{"AL": rng.uniform(0.01, 0.99, (1, 5)), "Y": np.array([[1.0, 0.0, 1.0, 1.0, 0.0]])},
+            {"AL": np.array([[0.8]]), "Y": np.array([[1.0]])}]
 
 
-#: The L_p inputs: those of ``cost_inputs`` and p (1: L1; 1.5 and 3: other powers).
-POWERS = st.sampled_from([1, 3, 1.5])
-LP_COST = st.tuples(cost_inputs(), POWERS).map(lambda drawn: {**drawn[0], "p": drawn[1]})
-
-
-@VISIBLE.property("compute_cost_with_regularization", "with p: J = cross-entropy + lambd / (p m) * sum_l sum |W_l|^p",
-                  given=LP_COST, weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, parameters: Params, lambd: float, p: float) -> None:
-    cost = check_float(student.call("compute_cost_with_regularization", AL, Y, parameters, lambd, p),
-                       where=f"the cost with p = {p}")
-    check_close(lp_cost(AL, Y, parameters, lambd, p), cost, where=f"the cost with p = {p}")
-
-
-stored_values(VISIBLE, "compute_cost_with_regularization")
+def _regularized_inputs(rng: np.random.Generator) -> list[dict[str, Any]]:
+    """Without p (Part B), then L1 and p = 3."""
+    X, parameters, Y = random_network(rng, [4, 3, 2, 1], 5)
+    case = {"AL": forward_caches(X, parameters)[0], "Y": Y, "parameters": parameters, "lambd": 0.7}
+    return [case, {**case, "p": 1}, {**case, "lambd": 0.3, "p": 3}]
 
 
 def example_weights(rng: np.random.Generator, m: int, *, high: float = 3.0) -> Array:
@@ -105,15 +79,28 @@ def weighted_cost_inputs(draw: st.DrawFn, *, max_m: int = 5, high: float = 3.0) 
     return drawn
 
 
+def _weighted_cost_inputs(rng: np.random.Generator) -> list[dict[str, Array]]:
+    return [{"AL": rng.uniform(0.01, 0.99, (1, 6)), "Y": np.array([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0]]),
+             "sample_weight": np.array([[0.5, 2.0, 1.0, 0.0, 3.0, 1.0]])}]
+
+
+#: The L_p inputs: those of ``cost_inputs`` and p (1: L1; 1.5 and 3: other powers).
+POWERS = st.sampled_from([1, 3, 1.5])
+LP_COST = st.tuples(cost_inputs(), POWERS).map(lambda drawn: {**drawn[0], "p": drawn[1]})
 WEIGHTED_COST = weighted_cost_inputs()
 
+float_gate("compute_cost", COST_INPUTS)
+matches(VISIBLE, "compute_cost", "J = -1/m sum(Y log(AL) + (1 - Y) log(1 - AL))", COST_INPUTS, cross_entropy)
+stored_values(VISIBLE, "compute_cost", _cost_inputs)
 
-@VISIBLE.property("compute_cost_weighted", "J = -1/m sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i)), a float",
-                  given=WEIGHTED_COST, weight=2)
-def _(student: RecordingStudent, AL: Array, Y: Array, sample_weight: Array) -> None:
-    cost = check_float(student.call("compute_cost_weighted", AL, Y, sample_weight), where="the cost")
-    check_close(cross_entropy(AL, Y, sample_weight), cost, where="the cost")
+float_gate("compute_cost_with_regularization", cost_inputs())
+matches(VISIBLE, "compute_cost_with_regularization", "J = cross-entropy + lambd / (2m) * sum_l ||W_l||^2",
+        cost_inputs(), lp_cost)
+matches(VISIBLE, "compute_cost_with_regularization", "with p: J = cross-entropy + lambd / (p m) * sum_l sum |W_l|^p",
+        LP_COST, lp_cost)
+stored_values(VISIBLE, "compute_cost_with_regularization", _regularized_inputs)
 
-
-stored_values(VISIBLE, "compute_cost_weighted")
-leaves_inputs_unchanged(VISIBLE, "compute_cost_weighted", WEIGHTED_COST)
+float_gate("compute_cost_weighted", WEIGHTED_COST)
+matches(VISIBLE, "compute_cost_weighted", "J = -1/m sum_i w_i (y_i log(a_i) + (1 - y_i) log(1 - a_i))",
+        WEIGHTED_COST, cross_entropy)
+stored_values(VISIBLE, "compute_cost_weighted", _weighted_cost_inputs)

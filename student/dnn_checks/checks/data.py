@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from dnn_checks.compare import Failed, check_close, check_shape, check_tuple, mismatch
-from dnn_checks.properties import leaves_inputs_unchanged, stored_values
+from dnn_checks.properties import stored_values
 from dnn_checks.registry import VISIBLE
 from dnn_checks.runner import RecordingStudent
 
@@ -65,11 +65,17 @@ AUGMENT = augment_inputs()
 
 
 @VISIBLE.property("augment_shift", "X_aug: the originals, then every image moved by each (down, right) in order, "
-                  "vacated pixels 0; Y_aug: Y repeated", given=AUGMENT, max_examples=10, weight=2)
+                  "vacated pixels 0; Y_aug: Y repeated", role="value", given=AUGMENT, max_examples=10, weight=2)
 def _(student: RecordingStudent, X: Array, Y: Array, shifts: list[tuple[int, int]],
       image_shape: tuple[int, int]) -> None:
     check_augmented(student, X, Y, shifts, image_shape)
 
 
-stored_values(VISIBLE, "augment_shift")
-leaves_inputs_unchanged(VISIBLE, "augment_shift", AUGMENT)
+def _inputs(rng: np.random.Generator) -> list[dict[str, Any]]:
+    return [{"X": rng.uniform(0.1, 1.0, (12, 2)), "Y": np.array([[0.0, 1.0]]),
+             "shifts": [(1, 0), (0, -1), (-2, 1), (0, 5)], "image_shape": (3, 4)},
+            {"X": rng.uniform(0.1, 1.0, (64, 3)), "Y": np.eye(3), "shifts": [(0, 1), (0, -1), (1, 0), (-1, 0)],
+             "image_shape": (8, 8)}]
+
+
+stored_values(VISIBLE, "augment_shift", _inputs)

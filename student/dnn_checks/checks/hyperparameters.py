@@ -101,7 +101,7 @@ def distribution(registry: Registry, name: str, entries: dict[str, list[tuple]],
                  weight: float = 1.0) -> None:
     """``name``: in N settings of a space drawn by ``spaces(entries, rest)``, the names of ``entries`` follow their
     kind's law."""
-    @registry.property("sample_hyperparameters", name, given=spaces(entries, rest), max_examples=2, weight=weight)
+    @registry.property("sample_hyperparameters", name, role="value", given=spaces(entries, rest), max_examples=2, weight=weight)
     def _(student: RecordingStudent, space: Space, rng: np.random.Generator) -> None:
         check_space(student, space, rng, judged={key: space[key] for key in entries})
 
@@ -109,7 +109,8 @@ def distribution(registry: Registry, name: str, entries: dict[str, list[tuple]],
 def draws_from_rng(registry: Registry, given: st.SearchStrategy[dict[str, Any]], n: int) -> None:
     """"draws from rng": generators in one state give the same list, in a later state another one."""
     @registry.property("sample_hyperparameters", "draws only from rng: the same generator state gives the same "
-                       "settings, a later state other settings", given=given, max_examples=2)
+                       "settings, a later state other settings", role="gate", given=given,
+                       max_examples=2)
     def _(student: RecordingStudent, space: Space, rng: np.random.Generator) -> None:
         later = copy.deepcopy(rng)
         later.random()

@@ -1,7 +1,8 @@
 """Expected values stored as data, for the visible checks where ``reference`` is not installed.
 
-``part_a.json`` maps a function name to its cases: ``{"inputs": {name: value}, "expected":
-output}``, written by ``python -m autograder.build.expected`` from the reference. Values are
+``<concept>.json`` (one per concept of ``dnn_checks.graded``) maps a function name to its cases:
+``{"inputs": {name: value}, "expected": output}``, written by ``python -m autograder.build.expected``
+from the recipes of the visible checks (``stored_values``) and the reference. Values are
 encoded as plain JSON: arrays as ``{"ndarray": nested lists, "dtype", "shape"}``, tuples
 as ``{"tuple": [...]}``, dicts as ``{"dict": {...}}``; floats round-trip exactly.
 """
@@ -15,7 +16,10 @@ from typing import Any
 
 import numpy as np
 
-FILES = ("part_a.json", "part_bcd.json", "composition.json")
+from dnn_checks.graded import FUNCTIONS, concepts
+
+#: The name of a stored case's answer among its inputs.
+EXPECTED = "expected"
 
 
 def encode(value: Any) -> Any:
@@ -46,19 +50,23 @@ def decode(data: Any) -> Any:
     return {k: decode(v) for k, v in data["dict"].items()}
 
 
+def file_name(concept: str) -> str:
+    """The data file of a concept's stored values."""
+    return f"{concept}.json"
+
+
 @functools.cache
-def _stored() -> dict[str, list[dict[str, Any]]]:
-    table: dict[str, list[dict[str, Any]]] = {}
-    for name in FILES:
-        table.update(json.loads(resources.files(__name__).joinpath(name).read_text(encoding="utf-8")))
-    return table
+def _stored(concept: str) -> dict[str, list[dict[str, Any]]]:
+    path = resources.files(__name__).joinpath(file_name(concept))
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def functions() -> list[str]:
     """The functions that have stored cases."""
-    return list(_stored())
+    return [function for concept in concepts() for function in _stored(concept)]
 
 
 def cases(function: str) -> list[dict[str, Any]]:
-    """The stored cases of ``function`` as runner cases: its named inputs plus ``expected``."""
-    return [{**decode(case["inputs"]), "expected": decode(case["expected"])} for case in _stored()[function]]
+    """The stored cases of ``function``: its named inputs plus ``expected`` (none when it has no stored values)."""
+    stored = _stored(FUNCTIONS[function].concept).get(function, [])
+    return [{**decode(case["inputs"]), EXPECTED: decode(case["expected"])} for case in stored]
