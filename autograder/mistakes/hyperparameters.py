@@ -155,3 +155,20 @@ def sample_hyperparameters_by_name(space, n, rng):
         else:
             columns[name] = [bounds[0][i] for i in rng.integers(0, len(bounds[0]), size=n)]
     return [{name: values[i] for name, values in columns.items()} for i in range(n)]
+
+
+@alternative("sample_hyperparameters")
+def sample_hyperparameters_with_choice(space, n, rng):
+    settings = [{} for _ in range(n)]
+    for name, (kind, *bounds) in space.items():
+        for setting in settings:
+            if kind == "choice":
+                setting[name] = rng.choice(bounds[0]) if all(type(o) is str for o in bounds[0]) else \
+                    bounds[0][rng.integers(len(bounds[0]))]
+            elif kind == "int":
+                setting[name] = int(rng.integers(bounds[0], bounds[1] + 1))
+            elif kind == "log":
+                setting[name] = float(10 ** rng.uniform(np.log10(bounds[0]), np.log10(bounds[1])))
+            else:
+                setting[name] = float(rng.uniform(bounds[0], bounds[1]))
+    return settings

@@ -60,8 +60,8 @@ def resolve(value: Any, handles: Sequence[Any] | Mapping[int, Any]) -> Any:
 def to_base(value: Any, *, where: str = "the result", _depth: int = 0) -> Any:
     """A copy of ``value`` made only of base values; raise UnsupportedValue otherwise.
 
-    numpy scalars become Python numbers, ndarray subclasses plain arrays, named tuples
-    plain tuples. ``where`` names the value in the error message ("the result[1]['dW1']").
+    numpy scalars become Python numbers (numpy strings Python strings), ndarray subclasses plain
+    arrays, named tuples plain tuples. ``where`` names the value in the error message ("the result[1]['dW1']").
     """
     if _depth > MAX_DEPTH:
         raise UnsupportedValue(f"{where} is nested more than {MAX_DEPTH} levels deep")
@@ -69,6 +69,8 @@ def to_base(value: Any, *, where: str = "the result", _depth: int = 0) -> Any:
         return value
     if isinstance(value, np.generic) and value.dtype.kind in ARRAY_KINDS:
         return value.item()
+    if isinstance(value, np.str_):  # what rng.choice(["relu", "tanh"]) draws
+        return str(value)
     if isinstance(value, np.ndarray):
         return _array(value, where)
     if isinstance(value, tuple):  # named tuples included: they unpack like tuples
