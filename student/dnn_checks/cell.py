@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from dnn_checks.diagnosis import stored_diagnosis
 from dnn_checks.graded import graded
 from dnn_checks.registry import VISIBLE, Diagnose, Registry, current_grading
 from dnn_checks.render import render, worth
@@ -33,12 +34,15 @@ def run_cell(registry: Registry, functions: tuple[str, ...], namespace: Mapping[
              visible: float | None = None) -> float:
     """Run ``registry``'s checks of ``functions``, print their report, return the cell's value.
 
-    Visible checks: ``shown`` (the cell's points times the share of the visible points earned).
+    Visible checks: in Jupyter (not grading) a failure is diagnosed from the stored data (``diagnosis``);
+    the value is ``shown`` (the cell's points times the share of the visible points earned).
     Hidden checks: the hidden points earned, plus the visible points behind the value ``visible``
     the visible checks returned, when given. Nothing reaches stderr (warnings and stray output
     are swallowed); each CheckResult goes to ``record``.
     """
     student = Student(namespace)
+    if registry is VISIBLE and diagnose is None and not current_grading():
+        diagnose = stored_diagnosis(student)
     results: list[CheckResult] = []
     with _silent():
         for function in functions:

@@ -42,10 +42,9 @@ def worth(functions: Sequence[str], earned: float) -> str:
     total = sum(graded(f).points for f in functions)
     if total == visible:
         return f"This cell is worth {_points(total)} points; you have {_points(earned)}."
-    return (f"This cell is worth {_points(total)} points: the checks above give up to {_points(visible)} of them "
-            f"here (you have {_points(earned)}); the other {_points(total - visible)} are checked when your "
-            f"notebook is graded. The cell's value is its {_points(total)} points times the share of the checks "
-            "above that you pass.")
+    return (f"This cell is worth {_points(total)} points: {_points(visible)} from the checks above (you have "
+            f"{_points(earned)}), {_points(total - visible)} from checks run when your notebook is graded.\n"
+            f"Its value below is {_points(total)} × the share of the checks above that you pass.")
 
 
 def _property(prop: PropertyResult, result: CheckResult, shown: set[str]) -> list[str]:
