@@ -10,7 +10,7 @@ Each case also holds, as data, what the catalogued mistakes of the function give
 message -> output, where it differs from the expected output beyond the checks' tolerance), so that
 the visible checks can name a mistake in a student's Jupyter: never the mistakes' code, never an input
 the student has not seen. Mistakes of functions that draw random numbers (compared by fingerprints) are
-left out.
+left out, and so are outputs that overflow (inf, NaN).
 """
 
 from __future__ import annotations
@@ -45,8 +45,7 @@ def build() -> dict[str, dict[str, list[dict[str, Any]]]]:
         cases = stored[function].cases(np.random.default_rng(zlib.crc32(function.encode())), correct)
         files[graded(function).concept][function] = [
             {"inputs": expected.encode(inputs(case)), "expected": expected.encode(case[expected.EXPECTED]),
-             "mistakes": {message: expected.encode(output)
-                          for message, output in mistaken(function, stored[function], case, correct).items()}}
+             "mistakes": expected.encode(mistaken(function, stored[function], case, correct))}
             for case in cases]
     return {concept: functions for concept, functions in files.items() if functions}
 
@@ -70,9 +69,18 @@ def mistaken(function: str, stored: Stored, case: dict[str, Any], correct: dict[
                 output = stored.observe(wrong, **copy.deepcopy(inputs(case)))
         except Exception:  # noqa: BLE001 - a mistake that cannot run here names nothing here
             continue
-        if mismatch(case[expected.EXPECTED], output, where=function):
+        if mismatch(case[expected.EXPECTED], output, where=function) and _finite(output):
             found[mistake.message] = output
     return found
+
+
+def _finite(value: Any) -> bool:
+    """Whether a base value holds no inf or NaN (a mistake's overflow names nothing a student can act on)."""
+    try:
+        json.dumps(expected.encode(value), allow_nan=False)
+    except ValueError:
+        return False
+    return True
 
 
 def dumps(stored: dict[str, list[dict[str, Any]]]) -> str:

@@ -77,4 +77,4 @@ def mistakes(function: str) -> list[dict[str, Any]]:
     """For each stored case of ``function``, in order: what known mistakes give there, by their plain-words message
     (only where that differs from the expected output)."""
     stored = _stored(FUNCTIONS[function].concept).get(function, [])
-    return [{message: decode(output) for message, output in case.get("mistakes", {}).items()} for case in stored]
+    return [decode(case["mistakes"]) if "mistakes" in case else {} for case in stored]
