@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from dnn_checks import collecting, expected, run_checks
+from dnn_checks.cell import earned_visible
 from dnn_checks.compare import mismatch
 from dnn_checks.graded import TABLE, graded
 from dnn_checks.registry import VISIBLE
@@ -34,7 +35,7 @@ def notebook(**functions: Any) -> dict[str, Any]:
 def graded_cell(function: str, namespace: dict[str, Any]) -> tuple[float, float, list]:
     """(visible, hidden) points of ``function``'s test cell as the grader runs it, and the results."""
     with grading(), collecting() as results:
-        visible = run_checks(function, namespace=namespace)
+        visible = earned_visible((function,), run_checks(function, namespace=namespace))
         hidden = run_hidden_checks(function, namespace=namespace)
     return visible, hidden, results
 
@@ -61,7 +62,7 @@ def test_the_reference_earns_full_marks_in_jupyter_and_when_graded(function: str
         jupyter = run_checks(function, namespace=namespace)
     visible, hidden, graded_results = graded_cell(function, namespace)
     failures = [(p.name, p.message) for r in (*results, *graded_results) for p in r.properties if not p.passed]
-    assert failures == [] and (jupyter, visible, hidden) == (graded(function).visible, graded(function).visible,
+    assert failures == [] and (jupyter, visible, hidden) == (graded(function).points, graded(function).visible,
                                                              graded(function).hidden)
 
 
@@ -110,8 +111,10 @@ def test_a_callees_mistake_does_reach_the_functions_that_call_it(capsys: pytest.
 def test_in_jupyter_a_callees_mistake_is_hinted_where_it_fails(capsys: pytest.CaptureFixture) -> None:
     namespace = _notebook_of_alternatives()
     namespace["linear_backward"] = mistakes_of("linear_backward")[0].wrong
-    assert run_checks("L_model_backward", namespace=namespace) < graded("L_model_backward").visible
-    assert "it calls linear_activation_backward" in capsys.readouterr().out
+    assert run_checks("L_model_backward", namespace=namespace) < graded("L_model_backward").points
+    out = capsys.readouterr().out
+    assert "`linear_backward`, which it calls, fails its own check" in out
+    assert "`linear_activation_backward`, which it calls" not in out  # it fails only through linear_backward
 
 
 def test_the_diagnosis_names_a_catalogued_mistake(capsys: pytest.CaptureFixture) -> None:

@@ -44,7 +44,7 @@ TEST_CELL = (
     "points = run_checks({names}, namespace=globals())\n"
     "### BEGIN HIDDEN TESTS\n"
     "from autograder.hidden import run_hidden_checks\n"
-    "points += run_hidden_checks({names}, namespace=globals())\n"
+    "points = run_hidden_checks({names}, namespace=globals(), visible=points)\n"
     "### END HIDDEN TESTS\n"
     "points"
 )

@@ -50,8 +50,9 @@ def grading() -> AbstractContextManager[Grading]:
     return grading_context(GRADING)
 
 
-def run_hidden_checks(*functions: str, namespace: Mapping[str, Any]) -> float:
-    """The hidden checks of ``functions`` on the student's ``namespace``; prints the report."""
+def run_hidden_checks(*functions: str, namespace: Mapping[str, Any], visible: float | None = None) -> float:
+    """The hidden checks of ``functions`` on the student's ``namespace``; prints the report. Returns the hidden
+    points earned, plus the visible points behind ``visible`` (what ``run_checks`` returned) when given."""
     callees = {name for f in functions for name in FUNCTIONS[f].calls}
     return run_cell(HIDDEN, functions, namespace, substitutes={name: GRADING.reference[name] for name in callees},
-                    diagnose=explain)
+                    diagnose=explain, visible=visible)

@@ -328,14 +328,22 @@ def _needs(failure: Exception, student: RecordingStudent) -> Needs | None:
 
 
 def format_example(example: Mapping[str, Any], title: str) -> str:
-    """``title`` and one ``name = value`` line per input, in numpy's repr."""
-    with np.printoptions(precision=6, threshold=60, edgeitems=3, linewidth=88):
-        lines = [f"    {name} = {_show(value)}".replace("\n", "\n" + " " * (7 + len(name)))
-                 for name, value in example.items()]
-    return "\n".join([title, *lines])
+    """``title`` and one ``name = value`` line per input: arrays with their shape and a few rows, the items of
+    a tuple, list or dict one per line."""
+    return "\n".join([title, *(f"    {name} = {_show(value, 4 + len(name) + 3)}" for name, value in example.items())])
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, indent: int) -> str:
+    """``value`` as a student reads it, its continuation lines indented by ``indent``."""
     if isinstance(value, np.random.Generator):
         return "numpy.random.default_rng(...)"
-    return repr(value)
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=4, threshold=16, edgeitems=2, max_line_width=80,
+                               prefix=" " * indent)
+        return f"{text}  (shape {value.shape})" if value.ndim else text
+    items = (value.items() if isinstance(value, Mapping) else enumerate(value)
+             if isinstance(value, (tuple, list)) else None)
+    if items is None:
+        return repr(value)
+    lines = [f"        [{key!r}] {_show(item, 8 + len(repr(key)) + 3)}" for key, item in items]
+    return f"{type(value).__name__} of {len(lines)}:\n" + "\n".join(lines)

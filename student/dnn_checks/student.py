@@ -31,9 +31,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import signal
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
@@ -48,15 +51,25 @@ class StudentFailure(Exception):
 
 
 class StudentError(StudentFailure):
-    """The student function raised. ``exc_type`` is its class name, ``tb`` the student-side traceback text."""
+    """The student function raised. ``exc_type`` is its class name, ``tb`` the student-side traceback text,
+    ``line`` where in the student's code it raised (``line 3 of cell In [5], in relu:`` and the code line)."""
 
-    def __init__(self, function: str, exc_type: str, message: str, tb: str = "") -> None:
-        super().__init__(f"{function} raised {exc_type}: {message}")
+    def __init__(self, function: str, exc_type: str, message: str, tb: str = "", line: str = "") -> None:
+        super().__init__(f"{function} raised {exc_type}: {message}" + (f"\n{line}" if line else ""))
         self.function, self.exc_type, self.message, self.tb = function, exc_type, message, tb
 
 
 class StudentTimeout(StudentFailure):
     """The call ran past its time limit (the worker was stopped)."""
+
+
+class _OutOfTime(BaseException):
+    """Raised inside a local call by the alarm of :func:`time_limit` (a BaseException: ``except Exception``
+    in the student's code does not catch it)."""
+
+
+#: How long a local call (a student's Jupyter) may run before it is stopped, in seconds (the grader's limit).
+CALL_SECONDS = 10.0
 
 
 class StudentCrash(StudentFailure):
@@ -144,11 +157,13 @@ class Student:
 
     def _local(self, name: str, function: Callable[..., Any], args: tuple, kwargs: dict,
                substitutes: Mapping[str, Callable[..., Any]], opaque: tuple[int, ...]) -> Call:
-        with bound(self._namespace, substitutes), _quiet():
+        stopped = f"{name} ran for more than {CALL_SECONDS:g} s on a small input and was stopped: does it loop forever?"
+        with bound(self._namespace, substitutes), _quiet(), time_limit(CALL_SECONDS, stopped):
             try:
                 made = observe(name, function, args, kwargs, self._handles)
             except Exception as exc:  # noqa: BLE001 - any student exception is a failed property
-                raise StudentError(name, type(exc).__name__, str(exc), traceback.format_exc(limit=-3)) from None
+                raise StudentError(name, type(exc).__name__, str(exc), traceback.format_exc(limit=-3),
+                                   student_line(exc)) from None
         try:
             changed = {key: after_call(value, where=f"{name}'s argument {made.argument(key)}")
                        for key, value in made.changed.items()}
@@ -168,6 +183,64 @@ class Student:
     def _handle(self, value: Any) -> Handle:
         self._handles.append(value)
         return Handle(len(self._handles) - 1)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Stop the code inside after ``seconds`` (a SIGALRM timer), raising ``StudentTimeout(message)``.
+
+    Only in the main thread (where Jupyter runs cells) and when no other limit is running (then that one holds).
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0]:
+        yield
+        return
+
+    def ring(signum: int, frame: Any) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise StudentTimeout(message) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def student_line(exc: BaseException) -> str:
+    """Where the student's own code raised ``exc``: the innermost frame in a notebook cell (else outside the
+    installed libraries), as ``line 3 of cell In [5], in relu:`` and the code line; "" when none is found."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not _library(f.filename)]
+    cells = [f for f in frames if _cell_name(f.filename)]
+    if not (cells or frames):
+        return ""
+    frame = (cells or frames)[-1]
+    place = _cell_name(frame.filename) or Path(frame.filename).name
+    return f"  at line {frame.lineno} of {place}, in {frame.name}:" + (f"\n    {frame.line}" if frame.line else "")
+
+
+def _library(filename: str) -> bool:
+    """Whether ``filename`` is Python's own, an installed package's, or this package's."""
+    path = Path(filename)
+    return (filename.startswith("<frozen") or "site-packages" in path.parts or "dist-packages" in path.parts
+            or path.is_relative_to(_PACKAGE) or path.is_relative_to(_STDLIB))
+
+
+_PACKAGE = Path(__file__).resolve().parent
+_STDLIB = Path(traceback.__file__).resolve().parent
+
+
+def _cell_name(filename: str) -> str:
+    """``cell In [5]`` for the file IPython compiled a notebook cell's code under, else ""."""
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+        count = shell.compile._filename_map.get(filename) if shell is not None else None
+    except (ImportError, AttributeError):
+        return ""
+    return f"cell In [{count}]" if count else ""
 
 
 def _may_change(call: Call, key: Key) -> bool:

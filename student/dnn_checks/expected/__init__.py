@@ -1,7 +1,8 @@
 """Expected values stored as data, for the visible checks where ``reference`` is not installed.
 
 ``<concept>.json`` (one per concept of ``dnn_checks.graded``) maps a function name to its cases:
-``{"inputs": {name: value}, "expected": output}``, written by ``python -m autograder.build.expected``
+``{"inputs": {name: value}, "expected": output, "mistakes": {message: output}}`` (what the catalogued
+mistakes give there, where it differs: the visible checks name them with it), written by ``python -m autograder.build.expected``
 from the recipes of the visible checks (``stored_values``) and the reference. Values are
 encoded as plain JSON: arrays as ``{"ndarray": nested lists, "dtype", "shape"}``, tuples
 as ``{"tuple": [...]}``, dicts as ``{"dict": {...}}``; floats round-trip exactly.
@@ -70,3 +71,10 @@ def cases(function: str) -> list[dict[str, Any]]:
     """The stored cases of ``function``: its named inputs plus ``expected`` (none when it has no stored values)."""
     stored = _stored(FUNCTIONS[function].concept).get(function, [])
     return [{**decode(case["inputs"]), EXPECTED: decode(case["expected"])} for case in stored]
+
+
+def mistakes(function: str) -> list[dict[str, Any]]:
+    """For each stored case of ``function``, in order: what known mistakes give there, by their plain-words message
+    (only where that differs from the expected output)."""
+    stored = _stored(FUNCTIONS[function].concept).get(function, [])
+    return [decode(case["mistakes"]) if "mistakes" in case else {} for case in stored]
