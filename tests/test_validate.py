@@ -37,9 +37,9 @@ def test_validate_passes_a_correct_notebook_and_fails_a_blank_or_wrong_one(assig
     said = validate(blank, assignment, folder)
     assert "VALIDATION FAILED ON" in said and all(cell.source.splitlines()[1] in said for cell in graded_cells(blank))
 
-    first = taught_in(assignment)[0]
+    planted = taught_in(assignment)[-1]  # the last one taught: no other graded function calls it
     for cell in correct.cells:
-        if f"def {first}(" in cell.source:
-            cell.source += f"\n\n_{first} = {first}\n\ndef {first}(*args):\n    return _{first}(*args) * 0.5\n"
+        if f"def {planted}(" in cell.source:
+            cell.source += f"\n\n_{planted} = {planted}\n\ndef {planted}(*args):\n    return _{planted}(*args) * 0.5\n"
     said = validate(correct, assignment, folder)
-    assert "VALIDATION FAILED ON 1 CELL(S)!" in said and f'run_checks("{first}"' in said, said[-3000:]
+    assert "VALIDATION FAILED ON 1 CELL(S)!" in said and f'run_checks("{planted}"' in said, said[-3000:]
