@@ -1,23 +1,24 @@
 """Grade a generated class with `autograder grade` and with `nbgrader autograde`, on this machine, in one run.
 
-    python benchmarks/bench_grading.py [--assignment a1_deep_network] [--students 100]
-                                       [--nbgrader-students 10] [--jobs N]
+    python benchmarks/bench_grading.py [--assignment a1_deep_network] [--students 60]
+                                       [--nbgrader-students 4] [--profile-students 12] [--jobs N]
 
 The class is made from the course's own notebooks (``autograder.staff.classgen``, the demo's generator,
-without hostile or broken students): a third correct, two thirds with catalogued mistakes.
-`autograder grade` grades all of them;
-`nbgrader autograde`, which runs every cell of every notebook as a TA using it would (the
-training and plotting cells included), grades the first ``--nbgrader-students`` of them
-(it grades one notebook after another, so its rate does not depend on the class size).
-Reported: notebooks per second of each, their ratio, seconds per notebook, and whether
-the two give the same score to every cell of the students both graded.
-Targets: at least 10x faster than nbgrader autograde, the same grades, under 1 s per notebook on 2 cores.
+without hostile or broken students): a third correct, two thirds with catalogued mistakes. In one run:
 
-Measured (a1_deep_network, 100 students of autograder.staff.classgen, --jobs 2, on the shared 2-core machine at
-load average 3.5-4.4): autograder 146 s (1.46 s and 0.86 CPU-s per notebook); nbgrader autograde 26.9 s
-(18.5 CPU-s) per notebook over 10 of them: 18x faster in wall time, 22x in CPU time, the same score in every cell.
-On the idle machine (load average 0.2 before, 1.4 during; --students 60 --nbgrader-students 4): autograder
-39 s (0.65 s and 0.82 CPU-s per notebook); nbgrader autograde 9.9 s per notebook: 15x faster, the same grades.
+1. **cold start**: `autograder grade --student S` of one student of the class in a new course copy (a
+   new gradebook, nothing cached), as Gradescope runs it: seconds from the command to its results;
+2. **profile**: the first ``--profile-students`` graded one after another in this process, as one
+   grading process grades them (``grading_phases``): where each notebook's time goes, phase by phase,
+   and the checks' own CPU time (the test cells less their calls' round trips);
+3. **the class**: `autograder grade --jobs N` of every student, and `nbgrader autograde` (which runs
+   every cell, the training and plotting cells included, one notebook after another, so its rate does
+   not depend on the class size) of the first ``--nbgrader-students``; whether both give every cell
+   the same score.
+
+Reported as JSON: seconds per notebook, the ratios to nbgrader and to the checks' CPU time, the load.
+Targets (issue 14): at most 0.4 s per notebook with ``--jobs 2`` on 2 cores, the same grades as
+nbgrader; a single submission's cold start under 10 s.
 """
 
 from __future__ import annotations
@@ -32,9 +33,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.course import copy_assignment
-from autograder.grading.gradebook import auto_scores
-from autograder.staff.classgen import make_class, submit_class
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from grading_phases import profile, table  # noqa: E402
+
+from autograder.course import copy_assignment  # noqa: E402
+from autograder.grading.gradebook import auto_scores  # noqa: E402
+from autograder.staff.classgen import Student, make_class, submit_class  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -62,10 +67,31 @@ def our_scores(path: Path, notebook: str, students: list[str]) -> dict[str, dict
                 if c["status"] != "manual"} for s in students}
 
 
-def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict[str, object]:
-    """Grade the class both ways; the rates, the CPU time per notebook and the differences."""
+def cold_start(assignment: str, student: Student, work: Path) -> float:
+    """Seconds of `autograder grade --student` of one submission in a new course copy (no gradebook yet)."""
+    course = copy_assignment(REPO, work / "cold", assignment)
+    submit_class(course, assignment, [student])
+    return timed([str(BIN / "autograder"), "grade", assignment, "--student", student.name], course)[0]
+
+
+def phases(assignment: str, students: list[Student], work: Path) -> dict[str, object]:
+    """Each phase's mean milliseconds per notebook over ``students`` graded in this process (the first,
+    which draws the examples, apart), and the seconds its sandbox took to start."""
+    course = copy_assignment(REPO, work / "profile", assignment)
+    submit_class(course, assignment, students)
+    started, notebooks = profile(course, assignment, [s.name for s in students])
+    return {"sandbox_start_seconds": started, "first_notebook_seconds": notebooks[0].wall,
+            "phases": table(notebooks[1:])}
+
+
+def run(assignment: str, size: int, nb_size: int, jobs: int, profiled: int, work: Path) -> dict[str, object]:
+    """Cold start, phases, then the class both ways: the rates, the CPU time per notebook and the differences."""
+    load_before = os.getloadavg()[0]
     students = make_class(REPO / "source" / assignment / f"{assignment}.ipynb",
                           REPO / "release" / assignment / f"{assignment}.ipynb", size=size, special=())
+    cold = cold_start(assignment, students[0], work)
+    profiled_phases = phases(assignment, students[:profiled], work)
+    checks_cpu = next(row["cpu_ms"] for row in profiled_phases["phases"] if row["phase"].startswith("the checks")) / 1e3
     ours = copy_assignment(REPO, work / "ours", assignment)
     theirs = copy_assignment(REPO, work / "nbgrader", assignment)
     submit_class(ours, assignment, students)
@@ -78,14 +104,17 @@ def run(assignment: str, size: int, nb_size: int, jobs: int, work: Path) -> dict
     names = [s.name for s in students[:nb_size]]
     differences = compare(our_scores(ours / "grades.json", assignment, names),
                           auto_scores(theirs, assignment, assignment, names))
-    return {"assignment": assignment, "students": size, "jobs": jobs, "load_average": os.getloadavg()[0],
-            "autograder_seconds": ours_s, "autograder_notebooks_per_second": size / ours_s,
-            "autograder_seconds_per_notebook": ours_s / size, "autograder_cpu_seconds_per_notebook": ours_cpu / size,
-            "nbgrader_students": nb_size, "nbgrader_seconds": theirs_s,
-            "nbgrader_notebooks_per_second": nb_size / theirs_s,
+    per_notebook = ours_s / size
+    return {"assignment": assignment, "students": size, "jobs": jobs,
+            "load_average_before": load_before, "load_average_after": os.getloadavg()[0],
+            "cold_start_seconds": cold, **profiled_phases, "checks_cpu_seconds_per_notebook": checks_cpu,
+            "autograder_seconds": ours_s, "autograder_seconds_per_notebook": per_notebook,
+            "autograder_cpu_seconds_per_notebook": ours_cpu / size,
+            "nbgrader_students": nb_size, "nbgrader_seconds_per_notebook": theirs_s / nb_size,
             "nbgrader_cpu_seconds_per_notebook": theirs_cpu / nb_size,
-            "speedup": (size / ours_s) / (nb_size / theirs_s),
+            "speedup": (theirs_s / nb_size) / per_notebook,
             "cpu_speedup": (theirs_cpu / nb_size) / (ours_cpu / size),
+            "seconds_per_notebook_over_checks_cpu": per_notebook / checks_cpu,
             "same_grades": not differences, "differences": differences}
 
 
@@ -99,12 +128,14 @@ def compare(mine: dict[str, dict[str, float]], theirs: dict[str, dict[str, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", default="a1_deep_network")
-    parser.add_argument("--students", type=int, default=100)
-    parser.add_argument("--nbgrader-students", type=int, default=10)
+    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--nbgrader-students", type=int, default=4)
+    parser.add_argument("--profile-students", type=int, default=12)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as work:
-        result = run(args.assignment, args.students, min(args.nbgrader_students, args.students), args.jobs, Path(work))
+        result = run(args.assignment, args.students, min(args.nbgrader_students, args.students), args.jobs,
+                     min(args.profile_students, args.students), Path(work))
     print(json.dumps(result, indent=2))
 
 

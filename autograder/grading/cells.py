@@ -20,12 +20,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from dnn_checks.graded import ASSIGNMENTS, taught_in
+from dnn_checks.registry import VISIBLE
 from dnn_checks.results import CheckResult, collecting
 
 from autograder import course
 from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, Status, StudentResult
 from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
-from autograder.hidden import grading
+from autograder.hidden import HIDDEN, grading
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
 CELL_TIMEOUT = 60.0
@@ -189,8 +191,17 @@ def assignment_inputs(root: Path, assignment: str) -> AssignmentInputs:
     return AssignmentInputs(sources, course.helper_files(root, assignment), others)
 
 
+@functools.cache
+def warm_checks(assignment: str) -> int:
+    """Draw the examples of the checks of the functions ``assignment`` teaches (once per process; a grading
+    process does it before its first session, while its sandbox starts); return how many."""
+    functions = taught_in(assignment) if assignment in ASSIGNMENTS else ()
+    return VISIBLE.warm(functions) + HIDDEN.warm(functions)
+
+
 def grade_student(factory: Any, root: str | Path, assignment: str, student: str) -> StudentResult:
     """Grade one student's submission in fresh sessions of ``factory`` (a WorkerFactory)."""
+    warm_checks(assignment)
     inputs = assignment_inputs(Path(root), assignment)
     submitted = course.submission(Path(root), student, assignment)
     budget = factory.budget()  # one wall-time budget for all the submission's notebooks

@@ -126,8 +126,8 @@ class WorkerFactory:
         self._runtime = tempfile.TemporaryDirectory(prefix="autograder-runtime-")
         bubblewrap.write_runtime(Path(self._runtime.name))
         self._lock = threading.Lock()
+        self._booting, self._boot_error = True, None
         self._start_server()
-        self._check_started()
 
     def _check_started(self) -> None:
         """Fail loudly, with the server's log, when even an empty cell cannot run (a broken setup)."""
@@ -138,8 +138,22 @@ class WorkerFactory:
             self.close()
             raise RuntimeError(f"the sandboxed worker does not work here: {run.error}\n{log}")
 
+    def _ready(self) -> None:
+        """Before the first session: wait for the fork server's ``hello``, then prove a cell runs. The server
+        boots meanwhile (numpy, matplotlib, scikit-learn), while its creator prepares its own work; a server
+        that did not boot fails this and every later session with the reason."""
+        if self._booting and self._server is not None:
+            self._booting = False
+            try:
+                self._await_server()
+                self._check_started()
+            except RuntimeError as exc:
+                self._boot_error = str(exc)
+        if self._boot_error or self._server is None:
+            raise RuntimeError(self._boot_error or "the worker factory is closed")
+
     def _start_server(self) -> None:
-        """Start the fork server and wait for its ``hello`` (it has imported numpy and matplotlib)."""
+        """Start the fork server (:meth:`_await_server` waits for it)."""
         self._control, theirs = socket.socketpair()
         self._control.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._log = tempfile.TemporaryFile()
@@ -149,6 +163,9 @@ class WorkerFactory:
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
                                         start_new_session=True)
         theirs.close()
+
+    def _await_server(self) -> None:
+        """Wait for the server's ``hello``: it has imported what every submission imports."""
         try:
             pidfd, self._server_pid, _ = _receive_hello(self._control, self.limits.start_seconds)
         except (OSError, EOFError, wire.ProtocolError, struct.error) as exc:
@@ -159,6 +176,7 @@ class WorkerFactory:
     def session(self, files: Mapping[str, bytes] | Path = {}, *, budget: Budget | None = None) -> WorkerSession:
         """A session on a fresh worker whose scratch dir holds ``files`` (or a directory's files),
         drawing on ``budget`` (shared by a submission's sessions; by default one of its own)."""
+        self._ready()
         if self.mode == "flat" and self._live:
             raise RuntimeError("without nested namespaces, a WorkerFactory runs one session at a time")
         self._live += 1
@@ -182,6 +200,7 @@ class WorkerFactory:
                 self._stop_server()
                 self._start_server()
                 try:
+                    self._await_server()
                     mine = self._fork()
                 except OSError as exc:
                     raise RuntimeError(f"the worker fork server is gone: {exc}; {self.server_log()}") from None

@@ -205,12 +205,15 @@ class Registry:
         row = graded(function)
         return float(row.visible if self.kind == "visible" else row.hidden)
 
-    def warm(self) -> int:
-        """Draw every property's examples now (a grading process, before its first notebook); return how many."""
+    def warm(self, functions: Iterable[str] | None = None) -> int:
+        """Draw the examples of every property of ``functions`` (default: all) now; return how many.
+
+        A grading process draws those of its assignment's functions while its sandbox starts.
+        """
+        chosen = self._properties if functions is None else [f for f in functions if f in self._properties]
         return sum(len(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}",
                                      max_examples=prop.max_examples))
-                   for function, properties in self._properties.items() for prop in properties
-                   if prop.given is not None)
+                   for function in chosen for prop in self._properties[function] if prop.given is not None)
 
     def run(self, function: str, student: Student, *, substitutes: Mapping[str, Callable[..., Any]] | None = None,
             diagnose: Diagnose | None = None) -> CheckResult:
