@@ -5,6 +5,7 @@
     autograder release ASSIGNMENT [--course DIR] [--insecure]
     autograder report ASSIGNMENT [--output PATH] [--course DIR]
     autograder export ASSIGNMENT [--csv PATH] [--gradescope DIR] [--course DIR]
+    autograder gradescope ASSIGNMENT [-o ZIP] [--hidden-visibility after_due_date|hidden] [--course DIR] [--insecure]
     autograder demo [--dir DIR] [--students N] [--assignment NAME ...] [--jobs N] [--insecure]
 
 Each sub-command is a ``add_<name>(subparsers)`` that sets ``func`` to its runner; the
@@ -147,6 +148,29 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_gradescope(subparsers: argparse._SubParsersAction) -> None:
+    """``gradescope``: the autograder zip for Gradescope's "Configure Autograder" page (``autograder.staff.gradescope``)."""
+    command = subparsers.add_parser("gradescope", help="build the autograder zip for Gradescope",
+                                    description="Write a zip with setup.sh, run_autograder, the kit and the course's "
+                                                "source notebooks: upload it on Gradescope's Configure Autograder page.")
+    command.add_argument("assignment", metavar="ASSIGNMENT")
+    command.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"), metavar="ZIP",
+                         help="where to write it (default: autograder.zip)")
+    command.add_argument("--hidden-visibility", choices=("after_due_date", "hidden"), default="after_due_date",
+                         help="when students see the hidden checks' results (default: after_due_date)")
+    _course_options(command)
+    command.set_defaults(func=run_gradescope)
+
+
+def run_gradescope(args: argparse.Namespace) -> int:
+    from autograder.staff.gradescope import build
+
+    path = build(_assignment_course(args), args.assignment, args.output, hidden=args.hidden_visibility,
+                 insecure=args.insecure)
+    print(f"{path}: upload it on Gradescope's Configure Autograder page")
+    return EXIT_OK
+
+
 def add_demo(subparsers: argparse._SubParsersAction) -> None:
     """``demo``: the kit end to end on example students (``autograder.staff.demo``)."""
     command = subparsers.add_parser("demo", help="release, grade and report a class of example students",
@@ -183,6 +207,7 @@ def parser() -> argparse.ArgumentParser:
     add_release(subparsers)
     add_report(subparsers)
     add_export(subparsers)
+    add_gradescope(subparsers)
     add_demo(subparsers)
     return top
 

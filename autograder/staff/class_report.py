@@ -142,10 +142,17 @@ def _diagnosed(result: StudentResult) -> Iterable[tuple[str, PropertyResult]]:
             for check in cell.checks for prop in check.properties if prop.diagnosis]
 
 
+def named_mistakes(function: str, diagnosis: str | None) -> list[Mistake]:
+    """The catalogued mistakes of ``function`` that a property's ``diagnosis`` names (it quotes their messages)."""
+    from autograder.mistakes import mistakes_of
+
+    return [m for m in mistakes_of(function) if diagnosis and m.message in diagnosis]
+
+
 def names(result: StudentResult, mistake: Mistake) -> bool:
     """Whether the hidden checks' diagnosis of ``mistake.function`` in ``result`` names ``mistake``."""
-    return any(function == mistake.function and mistake.message in (prop.diagnosis or "")
-               for function, prop in _diagnosed(result))
+    return any(mistake in named_mistakes(function, prop.diagnosis) for function, prop in _diagnosed(result)
+               if function == mistake.function)
 
 
 def diagnoses(results: Mapping[str, StudentResult]) -> list[Diagnosis]:

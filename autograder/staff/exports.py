@@ -4,13 +4,8 @@
 cell (student, notebook, cell, whether it is autograded or graded by hand, its score, and the
 notebook's and the assignment's totals on every row, so a spreadsheet can pivot either way).
 
-The Gradescope export writes ``DIR/<student>/results.json`` in the format of Gradescope's
-autograder specification: one test per autograded cell (``name``, ``score``, ``max_score``,
-``output`` = the feedback ``autograder.staff.feedback`` renders, ``visibility``), ``score`` the
-autograded total, and ``output`` the reason when a notebook could not be graded. Cells graded by hand are left to Gradescope's
-manual grading. On Gradescope, ``run_autograder`` puts the submission in
-``submitted/<student>/<assignment>/`` of a course copy, runs ``autograder grade`` then
-``autograder export --gradescope``, and copies ``<student>/results.json`` to ``/autograder/results/``.
+The Gradescope export writes ``DIR/<student>/results.json`` as the Gradescope autograder would
+(``autograder.staff.gradescope.results_json``; cells graded by hand are left to Gradescope's manual grading).
 """
 
 from __future__ import annotations
@@ -23,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from autograder.grading.cells import assignment_inputs
-from autograder.grading.results import CellResult, StudentResult
-from autograder.grading.store import load_all, write_atomic
-from autograder.staff.feedback import notebook_error, texts
+from autograder.grading.results import StudentResult
+from autograder.grading.store import grader_version, load_all, write_atomic
+from autograder.staff.feedback import notebook_error
+from autograder.staff.gradescope import results_json
 
 CSV_COLUMNS = ("student", "notebook", "cell", "kind", "score", "max_score", "notebook_score",
                "notebook_max_score", "total_score", "total_max_score", "error")
-#: Gradescope shows a test's output to the student at once; the feedback never holds test code or solutions.
-VISIBILITY = "visible"
 
 
 def cell_kinds(root: Path, assignment: str) -> dict[tuple[str, str], str]:
@@ -60,29 +54,11 @@ def write_csv(root: Path, assignment: str, path: Path) -> int:
     return len(rows)
 
 
-def gradescope_result(result: StudentResult, kinds: Mapping[tuple[str, str], str]) -> dict[str, Any]:
-    """Gradescope's results.json for one student: a test per autograded cell; the reasons in ``output``."""
-    feedback = texts(result)
-    tests = [{"name": f"{name}: {gid}" if len(result.notebooks) > 1 else gid, "number": str(number),
-              "score": cell.score, "max_score": cell.max_score, "output": feedback[name][gid],
-              "visibility": VISIBILITY}
-             for number, (name, gid, cell) in enumerate(_autograded(result, kinds), start=1)]
-    errors = [f"{name}.ipynb: {why}" for name, nb in result.notebooks.items() if (why := notebook_error(nb))]
-    return {"score": sum(t["score"] for t in tests),
-            "output": "\n".join(errors) or "Graded by the course's autograder.",
-            "visibility": VISIBILITY, "stdout_visibility": "hidden", "tests": tests}
-
-
-def _autograded(result: StudentResult, kinds: Mapping[tuple[str, str], str]) -> list[tuple[str, str, CellResult]]:
-    return [(name, gid, cell) for name, notebook in result.notebooks.items()
-            for gid, cell in notebook.cells.items() if kinds.get((name, gid), "autograded") == "autograded"]
-
-
 def write_gradescope(root: Path, assignment: str, folder: Path) -> list[Path]:
     """Write ``folder/<student>/results.json`` for every student with stored grades; return the paths."""
-    kinds, paths = cell_kinds(root, assignment), []
+    kinds, version, paths = cell_kinds(root, assignment), grader_version(root, assignment), []
     for student, result in sorted(load_all(root, assignment).items()):
         path = Path(folder) / student / "results.json"
-        write_atomic(path, json.dumps(gradescope_result(result, kinds), indent=1))
+        write_atomic(path, json.dumps(results_json(result, kinds, version=version), indent=1))
         paths.append(path)
     return paths
