@@ -72,6 +72,10 @@ def run_grade(args: argparse.Namespace) -> int:
               "run the command again to grade the rest", file=sys.stderr)
         return EXIT_INTERRUPTED
     Console().print(summary(batch))
+    if (batch.root / "reports" / f"{args.assignment}.html").is_file():  # a report written before follows the grades
+        from autograder.staff.class_report import write
+
+        print(f"{write(batch.root, args.assignment)}: updated")
     return EXIT_OK
 
 
