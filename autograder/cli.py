@@ -4,7 +4,7 @@
                      [--course DIR] [--insecure] [--dask ADDRESS] [--budget SECONDS]
     autograder release ASSIGNMENT [--course DIR] [--insecure]
     autograder report ASSIGNMENT [--output PATH] [--course DIR]
-    autograder export ASSIGNMENT [--csv PATH] [--gradescope DIR] [--course DIR]
+    autograder export [ASSIGNMENT] [--csv PATH] [--gradescope DIR] [--canvas PATH] [--course DIR]
     autograder gradescope ASSIGNMENT [-o ZIP] [--hidden-visibility after_due_date|hidden] [--course DIR] [--insecure]
     autograder demo [--dir DIR] [--students N] [--assignment NAME ...] [--jobs N] [--insecure]
 
@@ -129,8 +129,11 @@ def add_export(subparsers: argparse._SubParsersAction) -> None:
     """``export``: the stored grades per cell as CSV, or as Gradescope results (``autograder.staff.exports``)."""
     command = subparsers.add_parser("export", help="export an assignment's grades per cell (CSV) or for Gradescope",
                                     description="Export the grades stored by `autograder grade`.")
-    command.add_argument("assignment", metavar="ASSIGNMENT")
+    command.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", default=None,
+                         help="the assignment (--csv and --gradescope need it; --canvas takes every assignment)")
     command.add_argument("--csv", type=Path, default=None, metavar="PATH", help="one row per student and graded cell")
+    command.add_argument("--canvas", type=Path, default=None, metavar="PATH",
+                         help="Canvas's gradebook CSV: one row per student, one column per assignment")
     command.add_argument("--gradescope", type=Path, default=None, metavar="DIR",
                          help="write DIR/<student>/results.json in Gradescope's autograder format")
     command.add_argument("--course", type=Path, default=None, metavar="DIR",
@@ -139,16 +142,22 @@ def add_export(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from autograder.staff.exports import write_csv, write_gradescope
+    from autograder.course import find_course
+    from autograder.staff.exports import write_canvas, write_csv, write_gradescope
 
-    if args.csv is None and args.gradescope is None:
-        print("autograder export: give --csv PATH, --gradescope DIR, or both", file=sys.stderr)
+    if args.csv is None and args.gradescope is None and args.canvas is None:
+        print("autograder export: give --csv PATH, --gradescope DIR, --canvas PATH, or several", file=sys.stderr)
         return EXIT_CANNOT_GRADE
-    root = _assignment_course(args)
+    if args.assignment is None and (args.csv or args.gradescope):
+        print("autograder export: --csv and --gradescope export one assignment: name it", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    root = _assignment_course(args) if args.assignment else find_course(args.course)
     if args.csv is not None:
         print(f"{args.csv}: {write_csv(root, args.assignment, args.csv)} rows")
     if args.gradescope is not None:
         print(f"{args.gradescope}: {len(write_gradescope(root, args.assignment, args.gradescope))} results.json")
+    if args.canvas is not None:
+        print(f"{args.canvas}: {write_canvas(root, args.canvas)} students")
     return EXIT_OK
 
 
@@ -182,7 +191,8 @@ def add_demo(subparsers: argparse._SubParsersAction) -> None:
                                                 "sound), generate example submissions (correct, with mistakes, "
                                                 "hostile, broken), grade them, write feedback, reports and exports.")
     command.add_argument("--dir", type=Path, default=None, metavar="DIR",
-                         help="an empty or new folder for the demo course (default: a new temporary folder)")
+                         help="a new or empty folder for the demo course, or an earlier demo's to resume it "
+                              "(default: a new temporary folder)")
     command.add_argument("--students", type=_positive, default=None, metavar="N",
                          help="students per assignment (default: 14)")
     command.add_argument("--assignment", action="extend", nargs="+", default=[], metavar="NAME",

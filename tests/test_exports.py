@@ -14,7 +14,8 @@ import tiny_course as tc
 from test_gradescope import validate
 from dnn_checks.results import CheckResult, PropertyResult
 
-from autograder.grading import store
+from autograder.grading import gradebook, store
+from autograder.grading.cells import assignment_inputs
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
 from autograder.staff.exports import CSV_COLUMNS, cell_kinds
 from autograder.staff.feedback import texts
@@ -93,3 +94,24 @@ def test_export_needs_a_destination_and_a_course(course: Path, tmp_path: Path) -
     assert export(course).returncode == 2
     run = export(tmp_path / "nowhere", "--csv", str(tmp_path / "x.csv"))
     assert run.returncode == 2 and "not an nbgrader course" in run.stderr
+
+
+def test_the_canvas_csv_has_a_column_per_assignment_and_students_by_sis_id(course: Path, tmp_path: Path) -> None:
+    sources = assignment_inputs(course, "a1").sources
+    with gradebook.Recorder(course) as recorder:
+        gradebook.ensure_assignment(course, "a1", {"a1": course / "source" / "a1" / "a1.ipynb"})
+        gradebook.ensure_assignment(course, "a2", {"a2": course / "source" / "a2" / "a2.ipynb"})
+        recorder.gradebook.update_or_create_student("alice", first_name="Alice", last_name="Liddell",
+                                                    lms_user_id="S-1001")
+        recorder.gradebook.update_or_create_student("bob")
+        recorder.record("a1", "alice", None, graded(2.0, 1.5), sources)
+    run = export(course, "--canvas", str(tmp_path / "canvas.csv"))
+    assert run.returncode == 0 and run.stdout.strip() == f"{tmp_path / 'canvas.csv'}: 2 students"
+    rows = list(csv.reader((tmp_path / "canvas.csv").open()))
+    assert rows == [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "a1", "a2"],
+                    ["Points Possible", "", "", "", "", "6", "1"],
+                    ["Liddell, Alice", "", "S-1001", "alice", "", "3.5", ""],
+                    ["bob", "", "bob", "bob", "", "", ""]]
+    everyone = subprocess.run([sys.executable, "-m", "autograder.cli", "export", "--course", str(course),
+                               "--canvas", str(tmp_path / "all.csv")], capture_output=True, text=True, timeout=120)
+    assert everyone.returncode == 0 and (tmp_path / "all.csv").read_text() == (tmp_path / "canvas.csv").read_text()

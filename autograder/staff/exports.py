@@ -1,4 +1,5 @@
-"""``autograder export``: the stored grades as a per-cell CSV, or as Gradescope's ``results.json`` per student.
+"""``autograder export``: the stored grades as a per-cell CSV, as Gradescope's ``results.json`` per student, or
+the gradebook as Canvas imports it (one row per student, one column per assignment).
 
 ``nbgrader export`` gives one total per student and assignment; the CSV has one row per graded
 cell (student, notebook, cell, whether it is autograded or graded by hand, its score, and the
@@ -17,7 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from nbgrader.api import MissingEntry
+
 from autograder.grading.cells import assignment_inputs
+from autograder.grading.gradebook import open_gradebook
 from autograder.grading.results import StudentResult
 from autograder.grading.store import grader_version, load_all, write_atomic
 from autograder.staff.feedback import notebook_error
@@ -62,3 +66,54 @@ def write_gradescope(root: Path, assignment: str, folder: Path) -> list[Path]:
         write_atomic(path, json.dumps(results_json(result, kinds, version=version), indent=1))
         paths.append(path)
     return paths
+
+
+# --- Canvas ---------------------------------------------------------------------------------
+
+#: Canvas's gradebook import: these student columns, then one column per assignment, and a points row.
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+POINTS_ROW = "Points Possible"
+
+
+def canvas_rows(root: Path) -> list[list[str]]:
+    """The header, the points row, then one row per student of the gradebook: each assignment's score as
+    nbgrader's gradebook has it (hand-graded cells in, late penalty out), blank where nothing was submitted.
+
+    Canvas matches students by ``SIS User ID`` (the gradebook's ``lms_user_id``, else the nbgrader id) or
+    ``SIS Login ID`` (the nbgrader id); ``ID`` (Canvas's own) is left blank.
+    """
+    gb = open_gradebook(root)
+    try:
+        names = sorted(a.name for a in gb.assignments)
+        header = [*CANVAS_COLUMNS, *names]
+        points = [POINTS_ROW, "", "", "", "", *(_number(gb.find_assignment(a).max_score) for a in names)]
+        rows = [[_full_name(s), "", s.lms_user_id or s.id, s.id, "", *(_score(gb, a, s.id) for a in names)]
+                for s in sorted(gb.students, key=lambda s: s.id)]
+    finally:
+        gb.close()
+    return [header, points, *rows]
+
+
+def _full_name(student: Any) -> str:
+    return ", ".join(filter(None, [student.last_name, student.first_name])) or student.id
+
+
+def _score(gb: Any, assignment: str, student: str) -> str:
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return ""
+    return _number(max(submission.score - (submission.late_submission_penalty or 0.0), 0.0))
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def write_canvas(root: Path, path: Path) -> int:
+    """Write the Canvas gradebook CSV of every assignment in the gradebook; return the number of students."""
+    rows = canvas_rows(root)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    write_atomic(Path(path), buffer.getvalue())
+    return len(rows) - 2
