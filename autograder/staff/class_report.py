@@ -17,7 +17,7 @@ import io
 import os
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -357,8 +357,13 @@ def _mistakes_table(found: list[Diagnosis], limit: int = 5) -> str:
                    f"<td><details><summary>{escape(d.example[0])}</summary><pre>{escape(d.example[1])}</pre>"
                    "</details></td></tr>" for d in found[:limit])
     more = f"<p>and {len(found) - limit} more.</p>" if len(found) > limit else ""
-    return ("<table><thead><tr><th>students</th><th>function</th><th>diagnosis</th><th>who</th><th>example</th>"
-            f"</tr></thead><tbody>{body}</tbody></table>{more}")
+    return _table(("students", "function", "diagnosis", "who", "example"), body) + more
+
+
+def _table(headers: Sequence[str], body: str) -> str:
+    """A table of ``headers`` over the rows ``body`` (``<tr>`` elements)."""
+    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _checks_table(rates: list[CheckRate]) -> str:
@@ -367,8 +372,7 @@ def _checks_table(rates: list[CheckRate]) -> str:
     body = "".join(f"<tr><td><code>{escape(r.function)}</code></td><td>{escape(r.kind)}</td>"
                    f"<td class=num>{r.passed}/{r.graded}</td><td class=num>{100 * r.passed / r.graded:.0f}%</td></tr>"
                    for r in rates)
-    return ("<table><thead><tr><th>function</th><th>check</th><th>passed</th><th>share</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    return _table(("function", "check", "passed", "share"), body)
 
 
 def _groups_table(found: list[Group]) -> str:
@@ -377,8 +381,7 @@ def _groups_table(found: list[Group]) -> str:
     body = "".join(f"<tr><td class=num>{len(g.students)}</td><td>{escape(', '.join(g.signature))}</td>"
                    f"<td>{'<br>'.join(escape(d) for d in g.diagnoses) or 'no diagnosis'}</td>"
                    f"<td class=who>{escape(', '.join(g.students))}</td></tr>" for g in found)
-    return ("<table><thead><tr><th>students</th><th>checks failed</th><th>diagnosis</th><th>who</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    return _table(("students", "checks failed", "diagnosis", "who"), body)
 
 
 def _names(students: list[str], shown: int = 4) -> str:
