@@ -41,12 +41,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
+from dnn_checks.results import Kind
+
 from autograder import course
 from autograder.build.helpers_module import ROOT
 from autograder.grading import store
 from autograder.grading.results import CellResult, StudentResult
 from autograder.staff.class_report import named_mistakes
-from autograder.staff.feedback import capped, cell_text, error, notebook_error
+from autograder.staff.feedback import KINDS, capped, cell_text, error, notebook_error
 
 #: Who the visible checks' output is shown to, and the choices for the hidden checks'.
 VISIBLE = "visible"
@@ -90,7 +92,7 @@ def results_json(result: StudentResult, kinds: Mapping[tuple[str, str], str], *,
                        seconds=seconds or result.seconds)
     parts = [(name, number, gid, cell, kind) for number, (name, gid, cell) in enumerate(_autograded(result, kinds), 1)
              for kind in _kinds(cell)]
-    outputs = capped({(name, gid, kind): cell_text(cell, result.notebooks[name], kind)
+    outputs = capped({(name, gid, kind): cell_text(cell, result.notebooks[name], (kind,))
                       for name, _, gid, cell, kind in parts})
     tests = [_test(f"{name}: {gid}" if len(result.notebooks) > 1 else gid, number, cell, kind,
                    outputs[name, gid, kind], hidden=hidden, version=version)
@@ -114,13 +116,13 @@ def _autograded(result: StudentResult, kinds: Mapping[tuple[str, str], str]) -> 
             for gid, cell in notebook.cells.items() if kinds.get((name, gid), "autograded") == "autograded"]
 
 
-def _kinds(cell: CellResult) -> list[str]:
+def _kinds(cell: CellResult) -> list[Kind]:
     """The kinds of checks the cell's test ran, visible first (one test each); ``visible`` alone when none ran."""
     found = {check.kind for check in cell.checks}
-    return [kind for kind in ("visible", "hidden") if kind in found] or ["visible"]
+    return [kind for kind in KINDS if kind in found] or ["visible"]
 
 
-def _split(cell: CellResult, kind: str) -> tuple[float, float]:
+def _split(cell: CellResult, kind: Kind) -> tuple[float, float]:
     """``(score, max_score)`` of one kind of the cell's checks: the visible part earns what its checks earned
     (within the cell's score), the hidden part the rest; a cell with one kind keeps its own numbers."""
     if len(_kinds(cell)) == 1:
@@ -133,7 +135,8 @@ def _split(cell: CellResult, kind: str) -> tuple[float, float]:
     return cell.score - visible_score, cell.max_score - visible_max
 
 
-def _test(name: str, number: int, cell: CellResult, kind: str, output: str, *, hidden: HiddenVisibility, version: str) -> dict[str, Any]:
+def _test(name: str, number: int, cell: CellResult, kind: Kind, output: str, *, hidden: HiddenVisibility,
+          version: str) -> dict[str, Any]:
     score, max_score = _split(cell, kind)
     split = len(_kinds(cell)) > 1
     label = f"{name} ({kind} checks)" if split else name
