@@ -119,7 +119,7 @@ def sandboxed(test):
 def test_a_wrong_source_and_a_release_with_a_solution_are_named_by_cell(course: Path) -> None:
     edit_cell(course / "source" / "a1" / "a1.ipynb", "double", source=tc.WRONG["double"])
     edit_cell(course / "release" / "a1" / "a1.ipynb", "square", source=tc.SOLUTIONS["square"])
-    scores, problems = grade_both(course, "a1", insecure=False, jobs=1)
+    scores, problems, _ = grade_both(course, "a1", insecure=False, jobs=1)
     assert scores == {"source-notebooks": (3.0, 5.0), "released-notebooks": (3.0, 5.0)}
     released_square = "release/a1/a1.ipynb cell test_square"
     assert [p.where for p in problems] == ["source/a1/a1.ipynb cell test_double", released_square, released_square]
