@@ -137,5 +137,6 @@ def test_the_command_releases_a_course_assignment_soundly_without_touching_its_g
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("release/a4_batch_norm: sound (source 12/12, released 0/12 autograded points;")
+    assert "the 10 catalogued mistakes planted in 10 notebooks each lose points" in run.stdout
     assert (tmp_path / "release" / "a4_batch_norm" / "a4_batch_norm.ipynb").is_file()
     assert not (tmp_path / ".autograder").exists() and not (tmp_path / "submitted").exists()
