@@ -87,6 +87,8 @@ def add_release(subparsers: argparse._SubParsersAction) -> None:
                                                 "nothing secret leaked into release/ASSIGNMENT/.")
     release.add_argument("assignment", metavar="ASSIGNMENT")
     _course_options(release)
+    release.epilog = ("The gate: every catalogued mistake of the assignment's functions, planted in an otherwise "
+                      "correct notebook, must lose points and be named.")
     release.set_defaults(func=run_release)
 
 
@@ -127,7 +129,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def add_export(subparsers: argparse._SubParsersAction) -> None:
     """``export``: the stored grades per cell as CSV, or as Gradescope results (``autograder.staff.exports``)."""
-    command = subparsers.add_parser("export", help="export an assignment's grades per cell (CSV) or for Gradescope",
+    command = subparsers.add_parser("export", help="export grades: per cell (CSV), for Gradescope, or for Canvas",
                                     description="Export the grades stored by `autograder grade`.")
     command.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", default=None,
                          help="the assignment (--csv and --gradescope need it; --canvas takes every assignment)")
@@ -171,7 +173,10 @@ def add_gradescope(subparsers: argparse._SubParsersAction) -> None:
                          help="where to write it (default: autograder.zip)")
     command.add_argument("--hidden-visibility", choices=("after_due_date", "hidden"), default="after_due_date",
                          help="when students see the hidden checks' results (default: after_due_date)")
-    _course_options(command)
+    command.add_argument("--course", type=Path, default=None, metavar="DIR",
+                         help="the course directory (default: the current directory)")
+    command.add_argument("--insecure", action="store_true",
+                         help="grade without the sandbox where Gradescope's container cannot start it")
     command.set_defaults(func=run_gradescope)
 
 
