@@ -92,11 +92,11 @@ def add_release(subparsers: argparse._SubParsersAction) -> None:
     release.set_defaults(func=run_release)
 
 
-def _course_options(command: argparse.ArgumentParser) -> None:
+def _course_options(command: argparse.ArgumentParser, *,
+                    insecure: str = "grade without the sandbox where it is unavailable (trusted notebooks only)") -> None:
     command.add_argument("--course", type=Path, default=None, metavar="DIR",
                          help="the course directory (default: the current directory)")
-    command.add_argument("--insecure", action="store_true",
-                         help="grade without the sandbox where it is unavailable (trusted notebooks only)")
+    command.add_argument("--insecure", action="store_true", help=insecure)
 
 
 def run_release(args: argparse.Namespace) -> int:
@@ -173,10 +173,7 @@ def add_gradescope(subparsers: argparse._SubParsersAction) -> None:
                          help="where to write it (default: autograder.zip)")
     command.add_argument("--hidden-visibility", choices=("after_due_date", "hidden"), default="after_due_date",
                          help="when students see the hidden checks' results (default: after_due_date)")
-    command.add_argument("--course", type=Path, default=None, metavar="DIR",
-                         help="the course directory (default: the current directory)")
-    command.add_argument("--insecure", action="store_true",
-                         help="grade without the sandbox where Gradescope's container cannot start it")
+    _course_options(command, insecure="grade without the sandbox where Gradescope's container cannot start it")
     command.set_defaults(func=run_gradescope)
 
 
