@@ -113,5 +113,5 @@ def failures(planned: list[Batch], results: Mapping[str, StudentResult]) -> list
             elif sum(c.points for c in own) >= sum(c.max_points for c in own):
                 found.append(Failure(mistake, f"earns full marks: no check of {function} tells it from right"))
             elif not any(mistake in named_mistakes(function, p.diagnosis) for c in own for p in c.properties):
-                found.append(Failure(mistake, f"loses points but is not named ({mistake.message!r})", unnamed=True))
+                found.append(Failure(mistake, f"loses points, but no diagnosis of {function} names it", unnamed=True))
     return found
