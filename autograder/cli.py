@@ -4,7 +4,8 @@
                      [--course DIR] [--insecure] [--dask ADDRESS] [--budget SECONDS]
     autograder release ASSIGNMENT [--course DIR] [--insecure]
     autograder report ASSIGNMENT [--output PATH] [--course DIR]
-    autograder export ASSIGNMENT [--csv PATH] [--gradescope DIR] [--course DIR]
+    autograder export [ASSIGNMENT] [--csv PATH] [--gradescope DIR] [--canvas PATH] [--course DIR]
+    autograder gradescope ASSIGNMENT [-o ZIP] [--hidden-visibility after_due_date|hidden] [--course DIR] [--insecure]
     autograder demo [--dir DIR] [--students N] [--assignment NAME ...] [--jobs N] [--insecure]
 
 Each sub-command is a ``add_<name>(subparsers)`` that sets ``func`` to its runner; the
@@ -71,6 +72,10 @@ def run_grade(args: argparse.Namespace) -> int:
               "run the command again to grade the rest", file=sys.stderr)
         return EXIT_INTERRUPTED
     Console().print(summary(batch))
+    if (batch.root / "reports" / f"{args.assignment}.html").is_file():  # a report written before follows the grades
+        from autograder.staff.class_report import write
+
+        print(f"{write(batch.root, args.assignment)}: updated")
     return EXIT_OK
 
 
@@ -82,14 +87,16 @@ def add_release(subparsers: argparse._SubParsersAction) -> None:
                                                 "nothing secret leaked into release/ASSIGNMENT/.")
     release.add_argument("assignment", metavar="ASSIGNMENT")
     _course_options(release)
+    release.epilog = ("The gate: every catalogued mistake of the assignment's functions, planted in an otherwise "
+                      "correct notebook, must lose points and be named.")
     release.set_defaults(func=run_release)
 
 
-def _course_options(command: argparse.ArgumentParser) -> None:
+def _course_options(command: argparse.ArgumentParser, *,
+                    insecure: str = "grade without the sandbox where it is unavailable (trusted notebooks only)") -> None:
     command.add_argument("--course", type=Path, default=None, metavar="DIR",
                          help="the course directory (default: the current directory)")
-    command.add_argument("--insecure", action="store_true",
-                         help="grade without the sandbox where it is unavailable (trusted notebooks only)")
+    command.add_argument("--insecure", action="store_true", help=insecure)
 
 
 def run_release(args: argparse.Namespace) -> int:
@@ -122,10 +129,13 @@ def run_report(args: argparse.Namespace) -> int:
 
 def add_export(subparsers: argparse._SubParsersAction) -> None:
     """``export``: the stored grades per cell as CSV, or as Gradescope results (``autograder.staff.exports``)."""
-    command = subparsers.add_parser("export", help="export an assignment's grades per cell (CSV) or for Gradescope",
+    command = subparsers.add_parser("export", help="export grades: per cell (CSV), for Gradescope, or for Canvas",
                                     description="Export the grades stored by `autograder grade`.")
-    command.add_argument("assignment", metavar="ASSIGNMENT")
+    command.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", default=None,
+                         help="the assignment (--csv and --gradescope need it; --canvas takes every assignment)")
     command.add_argument("--csv", type=Path, default=None, metavar="PATH", help="one row per student and graded cell")
+    command.add_argument("--canvas", type=Path, default=None, metavar="PATH",
+                         help="Canvas's gradebook CSV: one row per student, one column per assignment")
     command.add_argument("--gradescope", type=Path, default=None, metavar="DIR",
                          help="write DIR/<student>/results.json in Gradescope's autograder format")
     command.add_argument("--course", type=Path, default=None, metavar="DIR",
@@ -134,16 +144,45 @@ def add_export(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from autograder.staff.exports import write_csv, write_gradescope
+    from autograder.course import find_course
+    from autograder.staff.exports import write_canvas, write_csv, write_gradescope
 
-    if args.csv is None and args.gradescope is None:
-        print("autograder export: give --csv PATH, --gradescope DIR, or both", file=sys.stderr)
+    if args.csv is None and args.gradescope is None and args.canvas is None:
+        print("autograder export: give --csv PATH, --gradescope DIR, --canvas PATH, or several", file=sys.stderr)
         return EXIT_CANNOT_GRADE
-    root = _assignment_course(args)
+    if args.assignment is None and (args.csv or args.gradescope):
+        print("autograder export: --csv and --gradescope export one assignment: name it", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    root = _assignment_course(args) if args.assignment else find_course(args.course)
     if args.csv is not None:
         print(f"{args.csv}: {write_csv(root, args.assignment, args.csv)} rows")
     if args.gradescope is not None:
         print(f"{args.gradescope}: {len(write_gradescope(root, args.assignment, args.gradescope))} results.json")
+    if args.canvas is not None:
+        print(f"{args.canvas}: {write_canvas(root, args.canvas)} students")
+    return EXIT_OK
+
+
+def add_gradescope(subparsers: argparse._SubParsersAction) -> None:
+    """``gradescope``: the autograder zip for Gradescope's "Configure Autograder" page (``autograder.staff.gradescope``)."""
+    command = subparsers.add_parser("gradescope", help="build the autograder zip for Gradescope",
+                                    description="Write a zip with setup.sh, run_autograder, the kit and the course's "
+                                                "source notebooks: upload it on Gradescope's Configure Autograder page.")
+    command.add_argument("assignment", metavar="ASSIGNMENT")
+    command.add_argument("-o", "--output", type=Path, default=Path("autograder.zip"), metavar="ZIP",
+                         help="where to write it (default: autograder.zip)")
+    command.add_argument("--hidden-visibility", choices=("after_due_date", "hidden"), default="after_due_date",
+                         help="when students see the hidden checks' results (default: after_due_date)")
+    _course_options(command, insecure="grade without the sandbox where Gradescope's container cannot start it")
+    command.set_defaults(func=run_gradescope)
+
+
+def run_gradescope(args: argparse.Namespace) -> int:
+    from autograder.staff.gradescope import build
+
+    path = build(_assignment_course(args), args.assignment, args.output, hidden=args.hidden_visibility,
+                 insecure=args.insecure)
+    print(f"{path}: upload it on Gradescope's Configure Autograder page")
     return EXIT_OK
 
 
@@ -154,7 +193,8 @@ def add_demo(subparsers: argparse._SubParsersAction) -> None:
                                                 "sound), generate example submissions (correct, with mistakes, "
                                                 "hostile, broken), grade them, write feedback, reports and exports.")
     command.add_argument("--dir", type=Path, default=None, metavar="DIR",
-                         help="an empty or new folder for the demo course (default: a new temporary folder)")
+                         help="a new or empty folder for the demo course, or an earlier demo's to resume it "
+                              "(default: a new temporary folder)")
     command.add_argument("--students", type=_positive, default=None, metavar="N",
                          help="students per assignment (default: 14)")
     command.add_argument("--assignment", action="extend", nargs="+", default=[], metavar="NAME",
@@ -183,6 +223,7 @@ def parser() -> argparse.ArgumentParser:
     add_release(subparsers)
     add_report(subparsers)
     add_export(subparsers)
+    add_gradescope(subparsers)
     add_demo(subparsers)
     return top
 

@@ -13,6 +13,7 @@ from dnn_checks.results import CheckResult, PropertyResult
 from mistake_inputs import CASES
 
 from autograder.course import CourseError
+from autograder.grading import store
 from autograder.grading.results import CellResult, NotebookResult, StudentResult
 from autograder.mistakes import Call, same
 from autograder.sandbox.bubblewrap import check_available
@@ -98,10 +99,16 @@ def test_the_demo_counts_the_put_in_mistakes_the_diagnosis_named() -> None:
     assert diagnosed(students, results("tanh")) == (0, 2)  # the same words about another function name nothing
 
 
-def test_the_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+def test_the_demo_refuses_a_folder_that_holds_something_else(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(CourseError, match="is not empty"):
+    with pytest.raises(CourseError, match="is not empty and holds no earlier demo"):
         make_course(tmp_path)
+
+
+def test_the_demo_resumes_in_an_earlier_demos_folder(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "demo")
+    (root / "submitted").mkdir()
+    assert make_course(tmp_path / "demo") == root and (root / "submitted").is_dir()
 
 
 @pytest.mark.sandbox
@@ -122,3 +129,8 @@ def test_the_demo_releases_grades_reports_and_exports(tmp_path: Path) -> None:
     assert len((root / "exports" / "a4_batch_norm.csv").read_text().splitlines()) > 6
     assert said[0] == f"Demo course: {root}" and "Every release is sound." in said[-1]
     assert any("mistakes put in the class were named by the hidden checks" in line for line in said)
+    stored = sorted(store.results_dir(root, "a4_batch_norm").glob("*.json"))
+    written = [path.stat().st_mtime_ns for path in stored]
+    said.clear()  # run again in the same folder: it resumes, and grades nothing again
+    assert demo(folder=root, students=6, assignments=["a4_batch_norm"], say=said.append)[0] == root
+    assert "Every release is sound." in said[-1] and [path.stat().st_mtime_ns for path in stored] == written

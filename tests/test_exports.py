@@ -6,21 +6,21 @@ import csv
 import json
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import pytest
 import tiny_course as tc
+from test_gradescope import validate
 from dnn_checks.results import CheckResult, PropertyResult
 
-from autograder.grading import store
+from autograder.grading import gradebook, store
+from autograder.grading.cells import assignment_inputs
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
-from autograder.staff.exports import CSV_COLUMNS, cell_kinds, gradescope_result
+from autograder.staff.exports import CSV_COLUMNS, cell_kinds
 from autograder.staff.feedback import texts
+from autograder.staff.gradescope import results_json
 
-#: Gradescope's autograder specification: the keys of results.json and of each test, and the visibilities.
-GRADESCOPE_KEYS = {"score", "output", "visibility", "stdout_visibility", "tests"}
-TEST_KEYS = {"name", "number", "score", "max_score", "output", "visibility"}
-VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
 
 def cell_result(function: str, score: float, max_score: float) -> CellResult:
@@ -71,20 +71,21 @@ def test_gradescope_gets_a_test_per_autograded_cell(course: Path, tmp_path: Path
     run = export(course, "--gradescope", str(tmp_path / "gs"))
     assert run.returncode == 0 and run.stdout.strip() == f"{tmp_path / 'gs'}: 2 results.json"
     alice = json.loads((tmp_path / "gs" / "alice" / "results.json").read_text())
-    assert set(alice) == GRADESCOPE_KEYS and alice["visibility"] in VISIBILITIES
+    validate(alice)
     assert alice["score"] == 3.5 == sum(t["score"] for t in alice["tests"])
     feedback = texts(graded(2.0, 1.5))["a1"]
     assert [(t["name"], t["number"], t["score"], t["max_score"], t["output"]) for t in alice["tests"]] == [
-        ("test_double", "1", 2.0, 2.0, feedback["test_double"]), ("test_square", "2", 1.5, 3.0, feedback["test_square"])]
-    assert all(set(t) == TEST_KEYS and t["visibility"] in VISIBILITIES for t in alice["tests"])
+        ("test_double", "1", 2.0, 2.0, f"<pre>{escape(feedback['test_double'])}</pre>"),
+        ("test_square", "2", 1.5, 3.0, f"<pre>{escape(feedback['test_square'])}</pre>")]
     bob = json.loads((tmp_path / "gs" / "bob" / "results.json").read_text())
-    assert bob["score"] == 0 and bob["output"] == "a1.ipynb: not submitted"
+    validate(bob)
+    assert bob["score"] == 0 and bob["tests"] == [] and "not graded: not submitted" in bob["output"]
 
 
 def test_several_notebooks_name_their_tests_by_notebook() -> None:
     result = graded(1.0, 1.0)
     result.notebooks["b1"] = result.notebooks["a1"]
-    names = [t["name"] for t in gradescope_result(result, {})["tests"]]
+    names = [t["name"] for t in results_json(result, {}, version="v")["tests"]]
     assert names == ["a1: test_double", "a1: test_square", "a1: essay", "b1: test_double", "b1: test_square",
                      "b1: essay"]
 
@@ -93,3 +94,24 @@ def test_export_needs_a_destination_and_a_course(course: Path, tmp_path: Path) -
     assert export(course).returncode == 2
     run = export(tmp_path / "nowhere", "--csv", str(tmp_path / "x.csv"))
     assert run.returncode == 2 and "not an nbgrader course" in run.stderr
+
+
+def test_the_canvas_csv_has_a_column_per_assignment_and_students_by_sis_id(course: Path, tmp_path: Path) -> None:
+    sources = assignment_inputs(course, "a1").sources
+    with gradebook.Recorder(course) as recorder:
+        gradebook.ensure_assignment(course, "a1", {"a1": course / "source" / "a1" / "a1.ipynb"})
+        gradebook.ensure_assignment(course, "a2", {"a2": course / "source" / "a2" / "a2.ipynb"})
+        recorder.gradebook.update_or_create_student("alice", first_name="Alice", last_name="Liddell",
+                                                    lms_user_id="S-1001")
+        recorder.gradebook.update_or_create_student("bob")
+        recorder.record("a1", "alice", None, graded(2.0, 1.5), sources)
+    run = export(course, "--canvas", str(tmp_path / "canvas.csv"))
+    assert run.returncode == 0 and run.stdout.strip() == f"{tmp_path / 'canvas.csv'}: 2 students"
+    rows = list(csv.reader((tmp_path / "canvas.csv").open()))
+    assert rows == [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "a1", "a2"],
+                    ["Points Possible", "", "", "", "", "6", "1"],
+                    ["Liddell, Alice", "", "S-1001", "alice", "", "3.5", ""],
+                    ["bob", "", "bob", "bob", "", "", ""]]
+    everyone = subprocess.run([sys.executable, "-m", "autograder.cli", "export", "--course", str(course),
+                               "--canvas", str(tmp_path / "all.csv")], capture_output=True, text=True, timeout=120)
+    assert everyone.returncode == 0 and (tmp_path / "all.csv").read_text() == (tmp_path / "canvas.csv").read_text()

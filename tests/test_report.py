@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import tiny_course as tc
 from PIL import Image
 
 from dnn_checks.results import CheckResult, PropertyResult
 
 from autograder.grading import store
+from autograder.sandbox.bubblewrap import check_available
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
-from autograder.staff.class_report import diagnoses, exercises, flags, page, write
+from autograder.staff.class_report import check_rates, diagnoses, exercises, flags, groups, page, write
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,6 +25,12 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--hide-scrollbars")
 TRACEBACK = 'File "<cell 2>", line 3, in <module>\n    hog.append(x)\n{error}'
 MANUAL = CellResult("essay", "manual", 0.0, 2.0)
+UNAVAILABLE = check_available()
+
+
+def autograder(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600)
 
 
 def check(function: str, *, passed: bool, diagnosis: str | None = None, failure: str = "wrong") -> CheckResult:
@@ -95,8 +103,22 @@ def test_pass_rates_count_only_graded_notebooks_and_autograded_cells() -> None:
 
 
 def test_diagnoses_are_counted_once_per_student_most_frequent_first() -> None:
-    found = [(d.function, d.message, d.students) for d in diagnoses(CLASS)]
-    assert found == [("relu", "your relu is leaky", ["bob", "cat"]), ("tanh", "your tanh is sigmoid", ["bob"])]
+    found = [(d.function, d.message, d.students, d.example[0]) for d in diagnoses(CLASS)]
+    assert found == [("relu", "your relu is leaky", ["bob", "cat"], "bob"),
+                     ("tanh", "your tanh is sigmoid", ["bob"], "bob")]
+
+
+def test_item_analysis_gives_each_checks_pass_share_among_graded_notebooks() -> None:
+    assert [tuple(r) for r in check_rates(CLASS)] == [("relu", "hidden", 3, 1), ("tanh", "hidden", 2, 0)]
+
+
+def test_students_are_grouped_by_the_checks_they_fail_with_the_shared_diagnosis() -> None:
+    fred = result({"test_relu": cell(1, [check("relu", passed=False, diagnosis="your relu is leaky")]),
+                   "test_tanh": cell(2, [check("tanh", passed=True)]), "essay": MANUAL})
+    found = [tuple(g) for g in groups({**CLASS, "fred": fred})]
+    assert found == [(("relu (hidden)", "tanh (hidden)"), ["relu: your relu is leaky", "tanh: your tanh is sigmoid"],
+                      ["bob", "cat"]),
+                     (("relu (hidden)",), ["relu: your relu is leaky"], ["fred"])]
 
 
 def test_the_page_is_self_contained_with_three_plots_and_escaped_text() -> None:
@@ -107,6 +129,7 @@ def test_the_page_is_self_contained_with_three_plots_and_escaped_text() -> None:
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert '<a href="../feedback/bob/a1/nb.html">bob</a>' in html
     assert "your relu is leaky" in html and "timeout" in html and "not submitted" in html
+    assert "Item analysis" in html and "relu (hidden), tanh (hidden)" in html
 
 
 def test_a_course_without_grades_says_to_grade_first(tmp_path: Path) -> None:
@@ -155,3 +178,21 @@ def test_the_report_renders_with_its_plots_in_a_headless_browser(tmp_path: Path)
     image = Image.open(shot).convert("RGB")
     assert image.size == (1200, 2400)
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 50  # text, bars, badges: far from a blank page
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.skipif(UNAVAILABLE is not None, reason=f"needs bubblewrap (apt-get install bubblewrap): {UNAVAILABLE}")
+def test_regrading_one_student_updates_the_report(tmp_path: Path) -> None:
+    root = tc.make_course(tmp_path)
+    tc.submit(root, "alice", "a1", tc.source_a1())
+    tc.submit(root, "bob", "a1", tc.source_a1())
+    for command in (["grade", "a1"], ["report", "a1"]):
+        assert autograder(*command, cwd=root).returncode == 0
+    assert "Every graded submission passes every check." in (root / "reports" / "a1.html").read_text()
+    tc.submit(root, "bob", "a1", tc.student_version(tc.source_a1(), {"double": tc.WRONG["double"]}))
+    run = autograder("grade", "a1", "--student", "bob", cwd=root)
+    assert run.returncode == 0 and "a1.html: updated" in run.stdout and "1 graded" in run.stdout
+    html = (root / "reports" / "a1.html").read_text()
+    assert "<td>double (hidden)</td>" in html and '<td class=who>bob</td>' in html
+    assert "<td><code>double</code></td><td>hidden</td><td class=num>1/2</td>" in html

@@ -16,6 +16,7 @@ import builtins
 import contextlib
 import functools
 import io
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -101,13 +102,15 @@ def _test_cell(session: Session, step: Step, points: float, notes: list[Note]) -
                  if not name.startswith("__") and not hasattr(builtins, name)}
     printed = io.StringIO()
     failure: list[Note] = []
+    began = time.perf_counter()
     with grading(), collecting() as results, contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         try:
             exec(compile(step.source, f"<test cell {step.label}>", "exec"), namespace)  # noqa: S102 - trusted source
         except Exception as exc:  # noqa: BLE001 - a test cell that fails scores 0 and says why
             failure.append(Note("test_failed", step.label, f"{type(exc).__name__}: {exc}"))
     score = 0.0 if failure else _score(results, points)
-    return CellResult.from_checks(step.label, score, points, results, [*notes, *step.notes, *failure])
+    return CellResult.from_checks(step.label, score, points, results, [*notes, *step.notes, *failure],
+                                  time.perf_counter() - began)
 
 
 def _score(results: list[CheckResult], points: float) -> float:

@@ -8,20 +8,32 @@ one submission at a time (a test cell captures the process's stdout). When the s
 cannot start, every task says why instead of grading.
 
 A task is ``{"root", "assignment", "student", "insecure", "budget"}`` (``budget``: the
-submission's wall time in seconds, None for ``Limits.submission_seconds``).
+submission's wall time in seconds, None for ``Limits.submission_seconds``). A task shipped to a
+machine without the course (:func:`grade_shipped`, Dask) has no ``root``: it carries the
+submission's notebooks (``{"notebooks": {name: bytes}}``) and the hash of the course files it
+needs (``"course"``), which come beside it once per worker and are kept on the worker's disk
+under that hash (:func:`unpack`).
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing.util
+import os
 import resource
+import shutil
+import tempfile
 import threading
 import time
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 _factory: Any = None
 _startup_error: str | None = None
-_lock = threading.Lock()
+_lock = threading.RLock()
+#: Where a worker keeps the course files shipped to it, by their hash.
+CACHE = Path(os.environ.get("AUTOGRADER_CACHE", tempfile.gettempdir())) / "autograder-courses"
 
 
 def start(insecure: bool, budget: float | None = None) -> None:
@@ -69,3 +81,44 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
         except Exception as exc:  # noqa: BLE001 - the batch goes on; this submission is reported, not stored
             return {"student": task["student"], "failure": f"{type(exc).__name__}: {exc}"}
         return {"student": task["student"], "result": result.to_json(), "seconds": time.perf_counter() - began}
+
+
+def grade_shipped(task: dict[str, Any], files: Mapping[str, bytes]) -> dict[str, Any]:
+    """Grade a task that carries its submission, with the course ``files`` (``{path in the course: bytes}``,
+    hashed as ``task["course"]``) unpacked on this machine; JSON-able values come back, where a path in a
+    note names the course folder it came from (``task["origin"]``), as the local pool's results do."""
+    with _lock:
+        root = unpack(task["course"], files)
+        folder = root / "submitted" / task["student"] / task["assignment"]
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        try:
+            for name, content in task["notebooks"].items():
+                (folder / f"{PurePosixPath(name).name}.ipynb").write_bytes(content)
+            graded = grade_task({**task, "root": str(root)})
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    if "result" in graded:
+        here, there = (json.dumps(str(path))[1:-1] for path in (root, task["origin"]))
+        graded["result"] = graded["result"].replace(here, there)
+    return graded
+
+
+def unpack(digest: str, files: Mapping[str, bytes]) -> Path:
+    """The course folder of ``files`` on this machine: ``CACHE/<digest>``, written once (atomically)."""
+    root = CACHE / digest
+    if root.is_dir():
+        return root
+    CACHE.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=CACHE, prefix=".unpacking-"))
+    for name, content in files.items():
+        path = PurePosixPath(name)
+        if path.is_absolute() or ".." in path.parts:
+            raise ValueError(f"refusing to unpack {name!r} outside the course")
+        (staging / path).parent.mkdir(parents=True, exist_ok=True)
+        (staging / path).write_bytes(content)
+    try:
+        staging.rename(root)
+    except OSError:  # another process unpacked the same files first
+        shutil.rmtree(staging, ignore_errors=True)
+    return root

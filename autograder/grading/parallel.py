@@ -7,23 +7,28 @@ another (:mod:`autograder.grading.grader_process`). Tasks and results are JSON-a
 The local pool (``pebble``) replaces a grading process that dies (its memory limit, a signal)
 or outlives its submission's time budget by ``GRACE`` seconds: only the submission it was
 grading is lost, reported with every cell at 0 and the reason, and the rest of the batch is
-graded. On a Dask cluster every worker runs the same sandbox and must see the course
-directory at the same path (a shared file system); give the workers one thread each, or they
-grade in turn; Dask's nanny, not this module, bounds their memory.
+graded. On a Dask cluster the workers need only the kit installed (and bubblewrap): each task
+carries its submission's notebooks, and the course files grading needs (every assignment's source
+notebooks, the assignment's helper files) go to each worker once, where they are kept under their
+hash (:func:`grader_process.grade_shipped`); results come back as JSON. Give the workers one
+thread each, or they grade in turn; Dask's nanny, not this module, bounds their memory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import as_completed
+from pathlib import Path
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from autograder import course
 from autograder.grading import grader_process
 
 #: Seconds a grading process may run past its submission's budget (its start and the imports of its first task).
@@ -58,15 +63,45 @@ def run_local(tasks: Sequence[dict[str, Any]], *, jobs: int, insecure: bool,
 
 
 def run_dask(tasks: Sequence[dict[str, Any]], *, address: str) -> Iterator[dict[str, Any]]:
-    """Grade ``tasks`` on the Dask cluster at ``address``; yield each result as it comes."""
+    """Grade ``tasks`` on the Dask cluster at ``address``, shipping what they need; yield each result as it comes."""
     from distributed import Client
     from distributed import as_completed as dask_completed
 
+    if not tasks:
+        return
+    files = course_files(Path(tasks[0]["root"]), tasks[0]["assignment"])
+    digest = fingerprint(files)
     with Client(address) as client:
-        futures = client.map(grader_process.grade_task, list(tasks), pure=False)
+        [shipped] = client.scatter([files], broadcast=True)
+        futures = [client.submit(grader_process.grade_shipped, _shipped_task(task, digest), shipped, pure=False)
+                   for task in tasks]
         by_key = {f.key: task for f, task in zip(futures, tasks)}
         for future in dask_completed(futures):
             yield _outcome(future, by_key[future.key], 0.0)
+
+
+def course_files(root: Path, assignment: str) -> dict[str, bytes]:
+    """What grading the assignment needs of the course, by path in it: every assignment's source notebooks
+    (to name a notebook handed in for another) and the assignment's helper files."""
+    files = {f"source/{other}/{path.name}": path.read_bytes() for other in course.assignments(root)
+             for path in course.source_notebooks(root, other).values()}
+    return files | {f"release/{assignment}/{name}": data for name, data in course.helper_files(root, assignment).items()}
+
+
+def fingerprint(files: Mapping[str, bytes]) -> str:
+    """A hash of the files' paths and contents."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def _shipped_task(task: dict[str, Any], digest: str) -> dict[str, Any]:
+    """The task with the submission's notebooks and the hash of the course files instead of the course's path
+    (kept as ``origin``, a name only: the worker reads nothing there)."""
+    submitted = course.submission(Path(task["root"]), task["student"], task["assignment"])
+    return {**{k: v for k, v in task.items() if k != "root"}, "origin": task["root"], "course": digest,
+            "notebooks": {name: path.read_bytes() for name, path in submitted.notebooks.items()}}
 
 
 def _outcome(future: Any, task: dict[str, Any], seconds: float) -> dict[str, Any]:

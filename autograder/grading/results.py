@@ -61,7 +61,8 @@ class _Totals:
 
 @dataclass(frozen=True)
 class CellResult:
-    """One grade cell: its score out of ``max_score``, the checks its test cell ran, the notes, the status."""
+    """One grade cell: its score out of ``max_score``, the checks its test cell ran, the notes, the status,
+    and the seconds its test cell ran (0 when it did not run)."""
 
     grade_id: str
     status: Status
@@ -69,13 +70,14 @@ class CellResult:
     max_score: float
     checks: tuple[CheckResult, ...] = ()
     notes: tuple[Note, ...] = ()
+    seconds: float = 0.0
 
     @classmethod
     def from_checks(cls, grade_id: str, score: float, max_score: float, checks: Iterable[CheckResult],
-               notes: Iterable[Note]) -> CellResult:
+                    notes: Iterable[Note], seconds: float = 0.0) -> CellResult:
         """A test cell that was run, with its status (:func:`status_of`)."""
         checks, notes = tuple(checks), tuple(notes)
-        return cls(grade_id, status_of(score, max_score, checks, notes), score, max_score, checks, notes)
+        return cls(grade_id, status_of(score, max_score, checks, notes), score, max_score, checks, notes, seconds)
 
 
 def status_of(score: float, max_score: float, checks: tuple[CheckResult, ...], notes: tuple[Note, ...]) -> Status:
@@ -159,7 +161,7 @@ def _cell(data: Mapping[str, Any]) -> CellResult:
         raise ValueError(f"unknown status {data['status']!r}")
     checks = tuple(CheckResult.from_json(json.dumps(check)) for check in data["checks"])
     return CellResult(data["grade_id"], data["status"], float(data["score"]), float(data["max_score"]),
-                      checks, _notes(data["notes"]))
+                      checks, _notes(data["notes"]), float(data.get("seconds", 0.0)))
 
 
 def _notes(data: Iterable[Mapping[str, Any]]) -> tuple[Note, ...]:

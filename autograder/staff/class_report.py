@@ -2,8 +2,10 @@
 
 It reads the typed results the grading command stored (``autograder.grading.store``: one file
 per student, with every cell's status, notes and check results) and shows: the distribution of
-total scores, each exercise's pass rate (full marks among the notebooks that could be graded), the most frequent
-mistakes the hidden checks diagnosed, the grading time of each submission, and the
+total scores, each exercise's pass rate (full marks among the notebooks that could be graded), the five most
+frequent mistakes the hidden checks diagnosed with an example each, the item analysis (the share of students
+who pass each check; the students grouped by the checks they fail, with the diagnoses most of each group
+share), the grading time of each submission, and the
 submissions to look at (not submitted, unreadable, timed out, crashed, raised an error,
 returned an object that is no value at all). Plots are inline SVG (matplotlib); the page loads
 nothing from the network.
@@ -15,12 +17,12 @@ import io
 import os
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dnn_checks.results import PropertyResult
+from dnn_checks.results import CheckResult, PropertyResult
 
 from autograder.grading import store
 from autograder.grading.results import CellResult, Note, StudentResult
@@ -131,9 +133,12 @@ def exercises(results: Mapping[str, StudentResult]) -> list[Exercise]:
 
 
 class Diagnosis(NamedTuple):
+    """A diagnosed mistake: the students whose checks it names, and one failing example (a student's, its message)."""
+
     function: str
     message: str
     students: list[str]
+    example: tuple[str, str]
 
 
 def _diagnosed(result: StudentResult) -> Iterable[tuple[str, PropertyResult]]:
@@ -142,20 +147,80 @@ def _diagnosed(result: StudentResult) -> Iterable[tuple[str, PropertyResult]]:
             for check in cell.checks for prop in check.properties if prop.diagnosis]
 
 
+def named_mistakes(function: str, diagnosis: str | None) -> list[Mistake]:
+    """The catalogued mistakes of ``function`` that a property's ``diagnosis`` names (it quotes their messages)."""
+    from autograder.mistakes import mistakes_of
+
+    return [m for m in mistakes_of(function) if diagnosis and m.message in diagnosis]
+
+
 def names(result: StudentResult, mistake: Mistake) -> bool:
     """Whether the hidden checks' diagnosis of ``mistake.function`` in ``result`` names ``mistake``."""
-    return any(function == mistake.function and mistake.message in (prop.diagnosis or "")
-               for function, prop in _diagnosed(result))
+    return any(mistake in named_mistakes(function, prop.diagnosis) for function, prop in _diagnosed(result)
+               if function == mistake.function)
 
 
 def diagnoses(results: Mapping[str, StudentResult]) -> list[Diagnosis]:
     """The mistakes the hidden checks named, most frequent first, each counted once per student."""
-    seen: dict[tuple[str, str], set[str]] = {}
-    for student, result in results.items():
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for student, result in sorted(results.items()):
         for function, prop in _diagnosed(result):
-            seen.setdefault((function, prop.diagnosis or ""), set()).add(student)
-    found = [Diagnosis(function, message, sorted(who)) for (function, message), who in seen.items()]
+            seen.setdefault((function, prop.diagnosis or ""), {}).setdefault(student, prop.message)
+    found = [Diagnosis(function, message, sorted(who), next(iter(who.items()))) for (function, message), who in seen.items()]
     return sorted(found, key=lambda d: (-len(d.students), d.function, d.message))
+
+
+# --- item analysis --------------------------------------------------------------------------
+
+class CheckRate(NamedTuple):
+    """One check (a function's visible or hidden check) across the class: how many graded notebooks passed it."""
+
+    function: str
+    kind: str
+    graded: int
+    passed: int
+
+
+def _checks(result: StudentResult) -> list[CheckResult]:
+    """The checks of the notebooks that were graded, in notebook order."""
+    return [check for notebook in result.notebooks.values() if not notebook.notes
+            for cell in notebook.cells.values() for check in cell.checks]
+
+
+def check_rates(results: Mapping[str, StudentResult]) -> list[CheckRate]:
+    """Every check that ran, in notebook order, with the number of students who passed it."""
+    runs: dict[tuple[str, str], list[bool]] = {}
+    for result in results.values():
+        for check in _checks(result):
+            runs.setdefault((check.function, check.kind), []).append(check.passed)
+    return [CheckRate(function, kind, len(passed), sum(passed)) for (function, kind), passed in runs.items()]
+
+
+class Group(NamedTuple):
+    """Students with the same failure signature: the checks they fail (``function (kind)``), the diagnoses
+    shared by most of them, and who they are."""
+
+    signature: tuple[str, ...]
+    diagnoses: list[str]
+    students: list[str]
+
+
+def groups(results: Mapping[str, StudentResult]) -> list[Group]:
+    """The students of graded submissions that fail some check, grouped by which checks fail; largest first."""
+    members: dict[tuple[str, ...], list[str]] = {}
+    for student, result in sorted(results.items()):
+        failed = tuple(dict.fromkeys(f"{c.function} ({c.kind})" for c in _checks(result) if not c.passed))
+        if failed:
+            members.setdefault(failed, []).append(student)
+    found = [Group(signature, _shared(results, who), who) for signature, who in members.items()]
+    return sorted(found, key=lambda g: (-len(g.students), g.signature))
+
+
+def _shared(results: Mapping[str, StudentResult], students: list[str]) -> list[str]:
+    """The diagnoses named for at least half of ``students``, most frequent first."""
+    counts = Counter(diagnosis for student in students
+                     for diagnosis in {f"{function}: {prop.diagnosis}" for function, prop in _diagnosed(results[student])})
+    return [diagnosis for diagnosis, n in counts.most_common() if 2 * n >= len(students)]
 
 
 # --- plots ---------------------------------------------------------------------------------
@@ -242,6 +307,8 @@ def page(assignment: str, results: Mapping[str, StudentResult], *, feedback_base
         _section("Total scores", score_plot(table)),
         _section("Pass rate per exercise", pass_rate_plot(rates) + _rates_table(rates)) if rates else "",
         _section("Most frequent diagnosed mistakes", _mistakes_table(diagnoses(results))),
+        _section("Item analysis: students who pass each check", _checks_table(check_rates(results))),
+        _section("Students grouped by the checks they fail", _groups_table(groups(results))),
         _section("Submissions to look at", _flags_table(table, assignment, feedback_base)),
         _section("Grading time per submission", time_plot(table)),
         _section("Every student", _students_table(table, assignment, feedback_base)),
@@ -282,15 +349,39 @@ def _rates_table(rates: list[Exercise]) -> str:
             f"<th>full marks</th><th>mean score</th></tr></thead><tbody>{body}</tbody></table></details>")
 
 
-def _mistakes_table(found: list[Diagnosis], limit: int = 15) -> str:
+def _mistakes_table(found: list[Diagnosis], limit: int = 5) -> str:
     if not found:
         return "<p>The hidden checks diagnosed no catalogued mistake.</p>"
     body = "".join(f"<tr><td class=num>{len(d.students)}</td><td><code>{escape(d.function)}</code></td>"
-                   f"<td>{escape(d.message)}</td><td class=who>{escape(_names(d.students))}</td></tr>"
-                   for d in found[:limit])
+                   f"<td>{escape(d.message)}</td><td class=who>{escape(_names(d.students))}</td>"
+                   f"<td><details><summary>{escape(d.example[0])}</summary><pre>{escape(d.example[1])}</pre>"
+                   "</details></td></tr>" for d in found[:limit])
     more = f"<p>and {len(found) - limit} more.</p>" if len(found) > limit else ""
-    return ("<table><thead><tr><th>students</th><th>function</th><th>diagnosis</th><th>who</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>{more}")
+    return _table(("students", "function", "diagnosis", "who", "example"), body) + more
+
+
+def _table(headers: Sequence[str], body: str) -> str:
+    """A table of ``headers`` over the rows ``body`` (``<tr>`` elements)."""
+    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _checks_table(rates: list[CheckRate]) -> str:
+    if not rates:
+        return "<p>No check ran.</p>"
+    body = "".join(f"<tr><td><code>{escape(r.function)}</code></td><td>{escape(r.kind)}</td>"
+                   f"<td class=num>{r.passed}/{r.graded}</td><td class=num>{100 * r.passed / r.graded:.0f}%</td></tr>"
+                   for r in rates)
+    return _table(("function", "check", "passed", "share"), body)
+
+
+def _groups_table(found: list[Group]) -> str:
+    if not found:
+        return "<p>Every graded submission passes every check.</p>"
+    body = "".join(f"<tr><td class=num>{len(g.students)}</td><td>{escape(', '.join(g.signature))}</td>"
+                   f"<td>{'<br>'.join(escape(d) for d in g.diagnoses) or 'no diagnosis'}</td>"
+                   f"<td class=who>{escape(', '.join(g.students))}</td></tr>" for g in found)
+    return _table(("students", "checks failed", "diagnosis", "who"), body)
 
 
 def _names(students: list[str], shown: int = 4) -> str:

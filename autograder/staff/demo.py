@@ -1,6 +1,7 @@
 """``autograder demo``: the whole kit on a class of example students, in one command.
 
-In a new folder (``--dir``, or a fresh one under the system's temporary directory) it copies
+In a new folder (``--dir``, or a fresh one under the system's temporary directory; an earlier
+demo's folder resumes it: the submissions graded before are not graded again) it copies
 the course (``nbgrader_config.py``, ``source/``, ``release/``), then for every assignment:
 releases it and proves the release sound (``autograder.staff.release``); generates a class of
 example submissions (``autograder.staff.classgen``: correct, with catalogued mistakes, hostile,
@@ -49,10 +50,14 @@ class Step(NamedTuple):
 
 
 def make_course(folder: Path | None, *, source: Path = ROOT) -> Path:
-    """A copy of the kit's course in ``folder`` (which must be empty or absent), or in a new temporary folder."""
+    """A copy of the kit's course in ``folder`` (empty or absent), or in a new temporary folder; an earlier
+    demo's folder is used as it is (the demo resumes: what was graded and has not changed is not graded again)."""
     root = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="autograder-demo-"))
     if root.exists() and any(root.iterdir()):
-        raise CourseError(f"{root} is not empty: give the demo a new folder (--dir) or none")
+        if not all((root / name).exists() for name in COURSE_FILES):
+            raise CourseError(f"{root} is not empty and holds no earlier demo: give the demo a new folder (--dir), "
+                              "an earlier demo's folder, or none")
+        return root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:
         copy = shutil.copytree if (source / name).is_dir() else shutil.copy

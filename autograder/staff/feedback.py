@@ -12,11 +12,13 @@ the test code (hidden or visible) nor the reference.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Hashable, Mapping
 from html import escape
 from pathlib import Path
+from typing import TypeVar
 
 from dnn_checks.render import render
+from dnn_checks.results import Kind
 
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
 from autograder.grading.store import write_atomic
@@ -39,6 +41,9 @@ NOTES = {
     "budget_spent": "Not run: {detail} before this cell.",
 }
 MANUAL = "This answer is graded by hand."
+#: The kinds of checks a test cell runs.
+KINDS: tuple[Kind, ...] = ("visible", "hidden")
+K = TypeVar("K", bound=Hashable)
 STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 .cell{border:1px solid #ccc;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}
 .full{border-left:6px solid #2a7}.part{border-left:6px solid #e90}.none{border-left:6px solid #c33}
@@ -63,17 +68,21 @@ def error(result: StudentResult) -> str | None:
     return "; ".join(errors) or None
 
 
-def cell_text(cell: CellResult, notebook: NotebookResult) -> str:
-    """A cell's whole feedback (uncapped: :func:`texts` caps it)."""
+def cell_text(cell: CellResult, notebook: NotebookResult, kinds: Collection[Kind] = KINDS) -> str:
+    """A cell's whole feedback (uncapped: :func:`texts` caps it); with ``kinds=("hidden",)`` only the
+    hidden checks' reports (the notes and why the test cell could not run go with the visible part)."""
     if notebook.notes:
         return " ".join(_not_graded(note) for note in notebook.notes)
     if cell.status == "manual":
         return MANUAL
     if not cell.checks and any(note.kind == "budget_spent" for note in cell.notes):  # never reached
         return "\n".join(note_text(note) for note in cell.notes)
+    reports = "\n\n".join(render(check) for check in cell.checks if check.kind in kinds)
+    if "visible" not in kinds:
+        return reports
     notes = [f"Note: {note_text(note)}" for note in cell.notes if note.kind != "test_failed"]
     failed = [note_text(note) for note in cell.notes if note.kind == "test_failed"]
-    return "\n".join(part for part in [*notes, "\n\n".join(render(check) for check in cell.checks), *failed] if part)
+    return "\n".join(part for part in [*notes, reports, *failed] if part)
 
 
 def _not_graded(note: Note) -> str:
@@ -83,16 +92,21 @@ def _not_graded(note: Note) -> str:
 
 
 def texts(result: StudentResult) -> dict[str, dict[str, str]]:
-    """``{notebook: {grade_id: feedback}}``, each cell's at most CELL_BYTES, all together at most SUBMISSION_BYTES.
+    """``{notebook: {grade_id: feedback}}``, each cell's at most CELL_BYTES, all together at most SUBMISSION_BYTES."""
+    full = {(name, gid): cell_text(cell, notebook)
+            for name, notebook in result.notebooks.items() for gid, cell in notebook.cells.items()}
+    shown = capped(full)
+    return {name: {gid: shown[name, gid] for gid in notebook.cells} for name, notebook in result.notebooks.items()}
 
-    When the cells together are too long, every cell keeps the same share (the longest ones are
+
+def capped(full: Mapping[K, str]) -> dict[K, str]:
+    """Each text at most CELL_BYTES, all together at most SUBMISSION_BYTES.
+
+    When the texts together are too long, every one keeps the same share (the longest ones are
     cut), so that no cell loses its feedback to the cells before it.
     """
-    full = {name: {gid: cell_text(cell, notebook) for gid, cell in notebook.cells.items()}
-            for name, notebook in result.notebooks.items()}
-    share = _fair_share([min(_size(text), CELL_BYTES) for cells in full.values() for text in cells.values()],
-                        SUBMISSION_BYTES)
-    return {name: {gid: _capped(text, share) for gid, text in cells.items()} for name, cells in full.items()}
+    share = _fair_share([min(_size(text), CELL_BYTES) for text in full.values()], SUBMISSION_BYTES)
+    return {key: _capped(text, share) for key, text in full.items()}
 
 
 def _fair_share(sizes: list[int], total: int) -> int:

@@ -10,7 +10,9 @@ run ``nbgrader generate_assignment`` with the course's config; then look for pro
 - grading: in a scratch copy of the course (the real gradebook is never touched), the source
   notebooks, handed in as a student's, must earn every autograded point, and the released
   ones must earn zero, each test cell failing as "not implemented" (its result's notes and checks say
-  so), with no other error or crash.
+  so), with no other error or crash;
+- the gate (``autograder.staff.gate``), graded in the same scratch course: every catalogued mistake
+  of the assignment's functions, planted in an otherwise correct notebook, loses points and is named.
 
 Each :class:`Problem` names the file, the cell (grade id or cell id) and the line.
 """
@@ -25,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,7 +41,8 @@ from autograder.build.helpers_module import render
 from autograder.course import CourseError
 from autograder.grading.batch import grade_assignment
 from autograder.grading.results import CellResult, NotebookResult, StudentResult
-from autograder.staff import feedback
+from autograder.mistakes import Mistake, mistakes_of
+from autograder.staff import feedback, gate
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS\n", re.S)
@@ -80,6 +83,10 @@ class Release(NamedTuple):
     folder: Path
     problems: list[Problem]
     scores: dict[str, tuple[float, float]]
+    planted: tuple[int, int, int] = (0, 0, 0)
+    """The gate's mistakes planted, the notebooks they were planted in, and the catalogued ones it could not plant."""
+    unnamed: list[Mistake] = []
+    """Planted mistakes that lose points but that no diagnosis can name (``gate.OWN_CACHE``)."""
 
 
 def release(*, course_dir: Path | None = None, assignment: str, insecure: bool = False,
@@ -90,8 +97,34 @@ def release(*, course_dir: Path | None = None, assignment: str, insecure: bool =
     write_helpers(root, assignment)
     generate_release(root, assignment)
     problems = leaks(root, assignment) + mismatches(root, assignment)
-    scores, graded = grade_both(root, assignment, insecure=insecure, jobs=jobs)
-    return Release(assignment, root / "release" / assignment, problems + graded, scores)
+    planned = _gate_plan(root, assignment)
+    scores, graded, results = grade_both(root, assignment, insecure=insecure, jobs=jobs,
+                                         planted=gate.notebooks(*_notebook_pair(root, assignment), planned)
+                                         if planned else {})
+    failures = gate.failures(planned, results)
+    problems += [Problem(f"gate: mistake {f.mistake.id}", f.what) for f in failures if not f.excused]
+    return Release(assignment, root / "release" / assignment, problems + graded, scores,
+                   _counts(assignment, planned), [f.mistake for f in failures if f.excused])
+
+
+def _counts(assignment: str, planned: list[gate.Batch]) -> tuple[int, int, int]:
+    """(mistakes planted, notebooks, catalogued mistakes of the assignment's functions not planted)."""
+    done = sum(len(batch) for batch in planned)
+    return done, len(planned), sum(len(mistakes_of(f)) for f in gate.functions_of(assignment)) - done
+
+
+def _gate_plan(root: Path, assignment: str) -> list[gate.Batch]:
+    """The gate's notebooks of mistakes, for an assignment of the course's table with one notebook (else none)."""
+    if len(course.source_notebooks(root, assignment)) != 1:
+        return []
+    return gate.batches(gate.functions_of(assignment))
+
+
+def _notebook_pair(root: Path, assignment: str) -> tuple[NotebookNode, NotebookNode]:
+    """The assignment's (only) source notebook and its release."""
+    [(name, path)] = course.source_notebooks(root, assignment).items()
+    return (nbformat.read(path, as_version=4),
+            nbformat.read(root / "release" / assignment / f"{name}.ipynb", as_version=4))
 
 
 def write_helpers(root: Path, assignment: str) -> Path | None:
@@ -222,22 +255,29 @@ def _cell_mismatch(where: str, index: int, source: NotebookNode, released: Noteb
     return problems
 
 
-def grade_both(root: Path, assignment: str, *, insecure: bool,
-               jobs: int | None) -> tuple[dict[str, tuple[float, float]], list[Problem]]:
-    """Grade the source and the release as two students of a scratch copy of the course.
+def grade_both(root: Path, assignment: str, *, insecure: bool, jobs: int | None,
+               planted: Mapping[str, str] | None = None) -> tuple[dict[str, tuple[float, float]], list[Problem],
+                                                                 dict[str, StudentResult]]:
+    """Grade the source and the release as two students of a scratch copy of the course, with the
+    ``planted`` notebooks (``{student: notebook text}``) as more students.
 
-    Returns each one's autograded ``(score, maximum)`` and the problems found.
+    Returns each one's autograded ``(score, maximum)``, the problems found, and every student's result.
     """
     with tempfile.TemporaryDirectory(prefix=f"release-{assignment}-") as scratch:
         copy = scratch_course(root, assignment, Path(scratch))
+        for student, text in (planted or {}).items():
+            [name] = course.source_notebooks(root, assignment)
+            handed_in = copy / "submitted" / student / assignment
+            handed_in.mkdir(parents=True)
+            (handed_in / f"{name}.ipynb").write_text(text)
         batch = grade_assignment(course_dir=copy, assignment=assignment, jobs=jobs, insecure=insecure,
                                  console=Console(file=io.StringIO()))
     results = {o.student: o.result for o in batch.outcomes}
     sources = {name: nbformat.read(p, as_version=4) for name, p in course.source_notebooks(root, assignment).items()}
     autograded = {name: _autograded(nb) for name, nb in sources.items()}
-    scores = {s: _autograded_scores(r, autograded) for s, r in results.items()}
+    scores = {s: _autograded_scores(r, autograded) for s, r in results.items() if s in (AS_SOURCE, AS_RELEASE)}
     return scores, (_source_problems(assignment, results[AS_SOURCE], autograded)
-                    + _release_problems(assignment, results[AS_RELEASE]))
+                    + _release_problems(assignment, results[AS_RELEASE])), results
 
 
 def _autograded(nb: NotebookNode) -> set[str]:
@@ -328,8 +368,16 @@ def summary(made: Release) -> str:
     scores = ", ".join(f"{who.split('-')[0]} {score:g}/{top:g}" for who, (score, top) in sorted(made.scores.items(),
                                                                                               reverse=True))
     scores += " autograded points"
+    mistakes, notebooks, unplanted = made.planted
+    named = "are named"
+    if made.unnamed:
+        functions = ", ".join(dict.fromkeys(m.function for m in made.unnamed))
+        named += (f", but for the {len(made.unnamed)} of {functions} (the cache is the student's own: no diagnosis "
+                  "can replay a mistake on it)")
+    gated = (f"; the {mistakes} catalogued mistakes planted in {notebooks} notebooks each lose points and {named}"
+             + (f" ({unplanted} more have no source to plant)" if unplanted else "")) if mistakes else ""
     if not made.problems:
         return (f"release/{made.assignment}: sound ({scores}; no solution, hidden test or staff import leaked; "
-                "cells, ids and points match the source)")
+                f"cells, ids and points match the source{gated})")
     listed = "\n".join(f"- {problem}" for problem in made.problems)
     return f"release/{made.assignment}: {len(made.problems)} problems ({scores}):\n{listed}"
