@@ -103,6 +103,9 @@ def release(*, course_dir: Path | None = None, assignment: str, insecure: bool =
                                          if planned else {})
     failures = gate.failures(planned, results)
     problems += [Problem(f"gate: mistake {f.mistake.id}", f.what) for f in failures if not f.excused]
+    if planned:
+        source, _ = _notebook_pair(root, assignment)
+        problems += [Problem("gate", what) for what in gate.wrongly_graded(source, results)]
     return Release(assignment, root / "release" / assignment, problems + graded, scores,
                    _counts(assignment, planned), [f.mistake for f in failures if f.excused])
 
@@ -375,7 +378,8 @@ def summary(made: Release) -> str:
         named += (f", but for the {len(made.unnamed)} of {functions} (the cache is the student's own: no diagnosis "
                   "can replay a mistake on it)")
     gated = (f"; the {mistakes} catalogued mistakes planted in {notebooks} notebooks each lose points and {named}"
-             + (f" ({unplanted} more have no source to plant)" if unplanted else "")) if mistakes else ""
+             + (f" ({unplanted} more have no source to plant)" if unplanted else "")
+             + "; every correct alternative earns full marks; trivial submissions earn 0") if mistakes else ""
     if not made.problems:
         return (f"release/{made.assignment}: sound ({scores}; no solution, hidden test or staff import leaked; "
                 f"cells, ids and points match the source{gated})")
