@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 from autograder.grading.results import StudentResult
 from autograder.mistakes import Alternative, Mistake, alternatives_of
 from autograder.staff.class_report import named_mistakes
-from autograder.staff.classgen import PAIRED, defined, inlinable, mistake_source, solution_cells, solved
+from autograder.staff.classgen import defined, inlinable, mistake_source, solution_cells, solved
 
 #: The students of the scratch course that hand in the planted notebooks.
 PREFIX = "gate-mistakes-"
@@ -39,25 +39,15 @@ TRIVIAL_PREFIX = "gate-trivial-"
 #: Bodies that do no work, by the student's name that hands them in: every graded function of a notebook gets one.
 TRIVIAL = {f"{TRIVIAL_PREFIX}pass": "pass", f"{TRIVIAL_PREFIX}constant": "return 0.0",
            f"{TRIVIAL_PREFIX}echo": "return args[0]"}
-#: Functions that take a cache of the student's own making (it reaches the check as an opaque handle): their
-#: diagnosis cannot run a catalogued mistake on it, so the gate requires their mistakes to lose points only.
-OWN_CACHE = tuple(PAIRED)
-
 Batch = dict[str, Mistake]
 
 
 class Failure(NamedTuple):
     """A mistake the checks let through, and what went wrong: its checks did not run, earned full marks, or no
-    diagnosis named it (``unnamed``)."""
+    diagnosis named it."""
 
     mistake: Mistake
     what: str
-    unnamed: bool = False
-
-    @property
-    def excused(self) -> bool:
-        """Not named, in a function whose diagnosis cannot replay a mistake (:data:`OWN_CACHE`)."""
-        return self.unnamed and self.mistake.function in OWN_CACHE
 
 
 def functions_of(assignment: str) -> list[str]:
@@ -184,5 +174,5 @@ def failures(planned: list[Batch], results: Mapping[str, StudentResult]) -> list
             elif sum(c.points for c in own) >= sum(c.max_points for c in own):
                 found.append(Failure(mistake, f"earns full marks: no check of {function} tells it from right"))
             elif not any(mistake in named_mistakes(function, p.diagnosis) for c in own for p in c.properties):
-                found.append(Failure(mistake, f"loses points, but no diagnosis of {function} names it", unnamed=True))
+                found.append(Failure(mistake, f"loses points, but no diagnosis of {function} names it"))
     return found

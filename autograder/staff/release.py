@@ -41,7 +41,7 @@ from autograder.build.helpers_module import render
 from autograder.course import CourseError
 from autograder.grading.batch import grade_assignment
 from autograder.grading.results import CellResult, NotebookResult, StudentResult
-from autograder.mistakes import Mistake, mistakes_of
+from autograder.mistakes import mistakes_of
 from autograder.staff import feedback, gate
 
 SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
@@ -85,8 +85,6 @@ class Release(NamedTuple):
     scores: dict[str, tuple[float, float]]
     planted: tuple[int, int, int] = (0, 0, 0)
     """The gate's mistakes planted, the notebooks they were planted in, and the catalogued ones it could not plant."""
-    unnamed: list[Mistake] = []
-    """Planted mistakes that lose points but that no diagnosis can name (``gate.OWN_CACHE``)."""
 
 
 def release(*, course_dir: Path | None = None, assignment: str, insecure: bool = False,
@@ -102,12 +100,12 @@ def release(*, course_dir: Path | None = None, assignment: str, insecure: bool =
                                          planted=gate.notebooks(*_notebook_pair(root, assignment), planned)
                                          if planned else {})
     failures = gate.failures(planned, results)
-    problems += [Problem(f"gate: mistake {f.mistake.id}", f.what) for f in failures if not f.excused]
+    problems += [Problem(f"gate: mistake {f.mistake.id}", f.what) for f in failures]
     if planned:
         source, _ = _notebook_pair(root, assignment)
         problems += [Problem("gate", what) for what in gate.wrongly_graded(source, results)]
     return Release(assignment, root / "release" / assignment, problems + graded, scores,
-                   _counts(assignment, planned), [f.mistake for f in failures if f.excused])
+                   _counts(assignment, planned))
 
 
 def _counts(assignment: str, planned: list[gate.Batch]) -> tuple[int, int, int]:
@@ -372,12 +370,7 @@ def summary(made: Release) -> str:
                                                                                               reverse=True))
     scores += " autograded points"
     mistakes, notebooks, unplanted = made.planted
-    named = "are named"
-    if made.unnamed:
-        functions = ", ".join(dict.fromkeys(m.function for m in made.unnamed))
-        named += (f", but for the {len(made.unnamed)} of {functions} (the cache is the student's own: no diagnosis "
-                  "can replay a mistake on it)")
-    gated = (f"; the {mistakes} catalogued mistakes planted in {notebooks} notebooks each lose points and {named}"
+    gated = (f"; the {mistakes} catalogued mistakes planted in {notebooks} notebooks each lose points and are named"
              + (f" ({unplanted} more have no source to plant)" if unplanted else "")
              + "; every correct alternative earns full marks; trivial submissions earn 0") if mistakes else ""
     if not made.problems:
