@@ -199,11 +199,10 @@ def warm_checks(assignment: str) -> int:
     return VISIBLE.warm(functions) + HIDDEN.warm(functions)
 
 
-def grade_student(factory: Any, root: str | Path, assignment: str, student: str) -> StudentResult:
-    """Grade one student's submission in fresh sessions of ``factory`` (a WorkerFactory)."""
+def grade_student(factory: Any, root: str | Path, assignment: str, notebooks: Mapping[str, str]) -> StudentResult:
+    """Grade one student's submitted ``notebooks`` (name: path) in fresh sessions of ``factory`` (a WorkerFactory)."""
     warm_checks(assignment)
     inputs = assignment_inputs(Path(root), assignment)
-    submitted = course.submission(Path(root), student, assignment)
     budget = factory.budget()  # one wall-time budget for all the submission's notebooks
-    return grade_submission(lambda: factory.session(inputs.files, budget=budget), submitted.notebooks, inputs.sources,
-                            inputs.others)
+    return grade_submission(lambda: factory.session(inputs.files, budget=budget),
+                            {name: Path(path) for name, path in notebooks.items()}, inputs.sources, inputs.others)

@@ -7,8 +7,9 @@ It serves a local process pool and Dask workers alike; a lock makes sure one pro
 one submission at a time (a test cell captures the process's stdout). When the sandbox
 cannot start, every task says why instead of grading.
 
-A task is ``{"root", "assignment", "student", "insecure", "budget"}`` (``budget``: the
-submission's wall time in seconds, None for ``Limits.submission_seconds``).
+A task is ``{"root", "assignment", "student", "notebooks", "insecure", "budget"}`` (``notebooks``:
+the submitted notebooks' paths by name; ``budget``: the submission's wall time in seconds, None for
+``Limits.submission_seconds``).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
 
         began = time.perf_counter()
         try:
-            result = grade_student(_factory, task["root"], task["assignment"], task["student"])
+            result = grade_student(_factory, task["root"], task["assignment"], task["notebooks"])
         except Exception as exc:  # noqa: BLE001 - the batch goes on; this submission is reported, not stored
             return {"student": task["student"], "failure": f"{type(exc).__name__}: {exc}"}
         return {"student": task["student"], "result": result.to_json(), "seconds": time.perf_counter() - began}

@@ -17,10 +17,12 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder.course import Submission
-from autograder.grading.results import StudentResult
+
+if TYPE_CHECKING:  # the results import the checks (a second of CPU), not needed to decide what to grade
+    from autograder.grading.results import StudentResult
 
 #: The packages whose code decides a grade.
 GRADING_PACKAGES = ("autograder", "dnn_checks", "reference")
@@ -84,6 +86,8 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _result(stored: dict[str, Any] | None) -> StudentResult | None:
+    from autograder.grading.results import StudentResult
+
     if stored is None:
         return None
     try:
