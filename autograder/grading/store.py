@@ -102,13 +102,13 @@ def save(root: Path, assignment: str, student: str, result: StudentResult, *, ve
     write_atomic(results_dir(root, assignment) / f"{student}.json", data)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)  # mkstemp makes it 0600: feedback pages and reports are read by others
-        with os.fdopen(fd, "w") as out:
+        with os.fdopen(fd, "wb" if isinstance(text, bytes) else "w") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
