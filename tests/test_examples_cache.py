@@ -1,4 +1,4 @@
-"""The examples cache: a grading process replays the very examples another one drew, and redraws when the file is off."""
+"""The examples cache: a grading process replays the very examples another drew; a file that is off is drawn anew."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 The pipeline, in order: find the course and the assignment; refuse without a sandbox
 unless ``insecure``; split the students into those whose stored result is still valid and
 those to grade; grade the rest in parallel while the gradebook gets the assignment (in a
-background thread: nbgrader's import and its preprocessors cost seconds, which a single
-submission would otherwise wait for); for each result as it comes, record it in the
+background thread: nbgrader's preprocessors cost seconds, which a single submission would
+otherwise wait for); for each result as it comes, record it in the
 gradebook, write the feedback, then store it (so an interrupted run loses nothing and counts
 nothing twice); write the JSON.
 
@@ -89,9 +89,9 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
 
 
 class BackgroundGradebook:
-    """The course's gradebook, made ready in a background thread (nbgrader's import and the creation of the
-    assignment from its source notebooks: seconds of CPU, spent while the grading processes start), then
-    opened in this thread on first use: ``with BackgroundGradebook(root, assignment, sources) as book: book.recorder()``."""
+    """The course's gradebook, made ready in a background thread (the assignment created from its source notebooks by
+    nbgrader's preprocessors: seconds of CPU, spent while the grading processes start), then opened in this thread
+    on first use: ``with BackgroundGradebook(root, assignment, sources) as book: book.recorder()``."""
 
     def __init__(self, root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
         import nbgrader.api  # noqa: F401 - its modules import each other in a cycle: one thread imports them all

@@ -31,8 +31,9 @@ Examples = dict[str, list[dict[str, Any]]]
 def cache_file(root: Path, assignment: str) -> Path:
     """Where the examples of ``assignment``'s checks are kept for this hypothesis, numpy and grader."""
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    versions = f"hypothesis {hypothesis.__version__}, numpy {np.__version__}, grader {store.grader_version(root, assignment)}"
-    return home / "dnn-course-kit" / "examples" / f"{assignment}-{hashlib.sha256(versions.encode()).hexdigest()[:32]}.wire"
+    versions = f"hypothesis {hypothesis.__version__}, numpy {np.__version__}, {store.grader_version(root, assignment)}"
+    digest = hashlib.sha256(versions.encode()).hexdigest()[:32]
+    return home / "dnn-course-kit" / "examples" / f"{assignment}-{digest}.wire"
 
 
 def warm(registries: tuple[Registry, ...], functions: tuple[str, ...], path: Path) -> int:
@@ -57,5 +58,5 @@ def _read(path: Path) -> Examples | None:
         examples = wire.unpack(path.read_bytes())["examples"]
     except (OSError, KeyError, wire.ProtocolError):
         return None
-    valid = type(examples) is dict and all(type(e) is list and all(type(x) is dict for x in e) for e in examples.values())
-    return examples if valid else None
+    lists = type(examples) is dict and all(type(e) is list for e in examples.values())
+    return examples if lists and all(type(x) is dict for e in examples.values() for x in e) else None
