@@ -12,11 +12,10 @@ import datetime
 import os
 import shutil
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from nbgrader.utils import parse_utc
-from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
+if TYPE_CHECKING:
+    from traitlets.config import Config
 
 
 class CourseError(Exception):
@@ -82,6 +81,8 @@ def submission(root: Path, student: str, assignment: str) -> Submission:
 
 def read_timestamp(folder: Path) -> datetime.datetime | None:
     """nbgrader's ``timestamp.txt`` of a submission as a naive UTC datetime (None if absent or unreadable)."""
+    from nbgrader.utils import parse_utc  # nbgrader's package imports its Jupyter server extensions: seconds
+
     path = folder / "timestamp.txt"
     try:
         return parse_utc(path.read_text().strip())
@@ -91,6 +92,9 @@ def read_timestamp(folder: Path) -> datetime.datetime | None:
 
 def nbgrader_config(root: Path) -> Config:
     """The course's ``nbgrader_config.py`` as a traitlets Config (empty when there is none)."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
     if not (root / "nbgrader_config.py").is_file():
         return Config()
     return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()

@@ -7,7 +7,8 @@ The class is made from the course's own notebooks (``autograder.staff.classgen``
 without hostile or broken students): a third correct, two thirds with catalogued mistakes. In one run:
 
 1. **cold start**: `autograder grade --student S` of one student of the class in a new course copy (a
-   new gradebook, nothing cached), as Gradescope runs it: seconds from the command to its results;
+   new gradebook), as Gradescope runs it: seconds from the command to its results, with an empty
+   examples cache (nothing cached), then with the one that run filled (``autograder.grading.examples``);
 2. **profile**: the first ``--profile-students`` graded one after another in this process, as one
    grading process grades them (``grading_phases``): where each notebook's time goes, phase by phase,
    and the checks' own CPU time (the test cells less their calls' round trips);
@@ -45,10 +46,11 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+def timed(command: list[str], cwd: Path, **env: str) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system, its processes included) of ``command``, which must succeed."""
     began, cpu = time.perf_counter(), _children_cpu()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**_env(), **env})
     return time.perf_counter() - began, _children_cpu() - cpu
 
 
@@ -67,11 +69,17 @@ def our_scores(path: Path, notebook: str, students: list[str]) -> dict[str, dict
                 if c["status"] != "manual"} for s in students}
 
 
-def cold_start(assignment: str, student: Student, work: Path) -> float:
-    """Seconds of `autograder grade --student` of one submission in a new course copy (no gradebook yet)."""
-    course = copy_assignment(REPO, work / "cold", assignment)
-    submit_class(course, assignment, [student])
-    return timed([str(BIN / "autograder"), "grade", assignment, "--student", student.name], course)[0]
+def cold_start(assignment: str, student: Student, work: Path) -> dict[str, float]:
+    """Seconds of `autograder grade --student` of one submission in a new course copy (no gradebook yet): with
+    nothing cached (a new, empty examples cache), then with the examples cache that run filled (as on a
+    grading machine, or a Gradescope image, after its first grading)."""
+    seconds = {}
+    for run in ("nothing_cached", "examples_cached"):
+        course = copy_assignment(REPO, work / run, assignment)
+        submit_class(course, assignment, [student])
+        seconds[run] = timed([str(BIN / "autograder"), "grade", assignment, "--student", student.name], course,
+                             XDG_CACHE_HOME=str(work / "cache"))[0]
+    return seconds
 
 
 def phases(assignment: str, students: list[Student], work: Path) -> dict[str, object]:

@@ -106,9 +106,10 @@ def profile(root: Path, assignment: str, students: list[str]) -> tuple[float, li
     graded = []
     with gradebook.Recorder(root) as recorder, timed_phases() as timers:
         for student in students:
-            content = store.content_hash(batch.course.submission(root, student, assignment))
+            submitted = batch.course.submission(root, student, assignment)
+            content = store.content_hash(submitted)
             task = {"root": str(root), "assignment": assignment, "student": student, "insecure": False,
-                    "budget": None}
+                    "budget": None, "notebooks": {name: str(path) for name, path in submitted.notebooks.items()}}
             wall, cpu = time.perf_counter(), time.process_time()
             item = grader_process.grade_task(task)
             outcome = batch._finish(recorder, root, assignment, item, version=version, content=content)

@@ -1,29 +1,37 @@
 """``autograder grade``: grade an assignment's submissions, resumably, into the gradebook.
 
 The pipeline, in order: find the course and the assignment; refuse without a sandbox
-unless ``insecure``; make sure the gradebook knows the assignment; split the students into
-those whose stored result is still valid and those to grade; grade the rest in parallel;
-for each result as it comes, record it in the gradebook, write the feedback, then store it
-(so an interrupted run loses nothing and counts nothing twice); write the JSON.
+unless ``insecure``; split the students into those whose stored result is still valid and
+those to grade; grade the rest in parallel while the gradebook gets the assignment (in a
+background thread: nbgrader's preprocessors cost seconds, which a single submission would
+otherwise wait for); for each result as it comes, record it in the
+gradebook, write the feedback, then store it (so an interrupted run loses nothing and counts
+nothing twice); write the JSON.
+
+The grading pipeline's own modules (the results, the feedback, the gradebook) import the
+checks and nbgrader: they are imported where they are first used, after the grading
+processes have started.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from autograder import course
-from autograder.course import CourseError
-from autograder.grading import contract_json, gradebook, parallel, store
-from autograder.grading.cells import assignment_inputs, ungraded_result
-from autograder.grading.results import Note, StudentResult
-from autograder.staff import feedback
+from autograder.course import CourseError, Submission
+from autograder.grading import parallel, store
+
+if TYPE_CHECKING:
+    from autograder.grading.gradebook import Recorder
+    from autograder.grading.results import StudentResult
 
 
 class Outcome(NamedTuple):
@@ -43,6 +51,13 @@ class Batch(NamedTuple):
     outcomes: list[Outcome]
 
 
+class ToGrade(NamedTuple):
+    """A submission to grade, and the content hash of it as it was when the run decided to grade it."""
+
+    submission: Submission
+    content: str
+
+
 def grade_assignment(*, course_dir: Path | None = None, assignment: str, students: Sequence[str] = (),
                      jobs: int | None = None, json_path: Path | None = None, force: bool = False,
                      insecure: bool = False, dask: str | None = None, budget: float | None = None,
@@ -52,22 +67,60 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
     root = course.find_course(course_dir)
     sources = course.source_notebooks(root, assignment)
     _require_sandbox(insecure=insecure, remote=dask is not None)
-    gradebook.ensure_assignment(root, assignment, sources)
     version = store.grader_version(root, assignment)
-    with gradebook.Recorder(root) as recorder:
-        names = sorted(set(students)) if students else all_students(recorder, root)
-        kept, todo = _reuse(recorder, root, assignment, names, version=version, force=force)
-        tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure, "budget": budget}
-                 for s in todo]
+    with BackgroundGradebook(root, assignment, sources) as book:
+        names = sorted(set(students)) if students else all_students(book.recorder(), root)
+        kept, todo = _reuse(root, assignment, names, version=version, force=force)
+        tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure, "budget": budget,
+                  "notebooks": {name: str(path) for name, path in t.submission.notebooks.items()}}
+                 for s, t in todo.items()]
         results = (parallel.run_dask(tasks, address=dask) if dask
                    else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure,
                                            budget=budget))
-        graded = [_finish(recorder, root, assignment, item, version=version, content=todo[item["student"]])
-                  for item in _progress(results, len(tasks), console)]
-    batch = Batch(root, assignment, version, sorted(kept + graded))
+        graded = [_finish(book.recorder(), root, assignment, item, version=version,
+                          content=todo[item["student"]].content) for item in _progress(results, len(tasks), console)]
+        reused = _kept(book.recorder(), root, assignment, kept)
+    batch = Batch(root, assignment, version, sorted(reused + graded))
     if json_path is not None:
+        from autograder.grading import contract_json
+
         contract_json.write(json_path, assignment, {o.student: o.result for o in batch.outcomes})
     return batch
+
+
+class BackgroundGradebook:
+    """The course's gradebook, made ready in a background thread (the assignment created from its source notebooks by
+    nbgrader's preprocessors: seconds of CPU, spent while the grading processes start), then opened in this thread
+    on first use: ``with BackgroundGradebook(root, assignment, sources) as book: book.recorder()``."""
+
+    def __init__(self, root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
+        import nbgrader.api  # noqa: F401 - its modules import each other in a cycle: one thread imports them all
+        self._root, self._recorder = root, None
+        self._background = ThreadPoolExecutor(1, thread_name_prefix="gradebook")
+        self._created = self._background.submit(_create_assignment, root, assignment, sources)
+
+    def recorder(self) -> Recorder:
+        """The open gradebook, once the assignment is in it (waits for that; raises what creating it raised)."""
+        if self._recorder is None:
+            self._created.result()
+            from autograder.grading.gradebook import Recorder
+
+            self._recorder = Recorder(self._root)
+        return self._recorder
+
+    def __enter__(self) -> BackgroundGradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._background.shutdown(cancel_futures=True)
+        if self._recorder is not None:
+            self._recorder.__exit__(*exc)
+
+
+def _create_assignment(root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
+    from autograder.grading import gradebook
+
+    gradebook.ensure_assignment(root, assignment, sources)
 
 
 def _require_sandbox(*, insecure: bool, remote: bool) -> None:
@@ -80,36 +133,42 @@ def _require_sandbox(*, insecure: bool, remote: bool) -> None:
                           "pass --insecure to grade anyway (only for submissions you trust)")
 
 
-def all_students(recorder: gradebook.Recorder, root: Path) -> list[str]:
+def all_students(recorder: Recorder, root: Path) -> list[str]:
     """Every student of the course: those with a folder in submitted/ and those in the gradebook."""
     return sorted({s.id for s in recorder.gradebook.students} | set(course.students(root)))
 
 
-def _reuse(recorder: gradebook.Recorder, root: Path, assignment: str, names: Sequence[str], *, version: str,
-           force: bool) -> tuple[list[Outcome], dict[str, str]]:
-    """Stored results still valid for the submission as it is now, and the students to grade with
-    the content hash of their submission as it is now (a file changed while it is graded is graded again).
-
-    A stored result the gradebook lacks (a gradebook made anew) is recorded again.
-    """
-    kept: list[Outcome] = []
-    todo: dict[str, str] = {}
-    recorded = {s.student.id for s in recorder.gradebook.find_assignment(assignment).submissions}
+def _reuse(root: Path, assignment: str, names: Sequence[str], *, version: str,
+           force: bool) -> tuple[dict[str, StudentResult], dict[str, ToGrade]]:
+    """Stored results still valid for the submission as it is now, and the submissions to grade with their
+    content hash as it is now (a file changed while it is graded is graded again)."""
+    kept: dict[str, StudentResult] = {}
+    todo: dict[str, ToGrade] = {}
     for student in names:
-        content = store.content_hash(course.submission(root, student, assignment))
+        submission = course.submission(root, student, assignment)
+        content = store.content_hash(submission)
         result = None if force else store.load(root, assignment, student, version=version, content=content)
         if result is None:
-            todo[student] = content
-            continue
-        if student not in recorded:
-            _record(recorder, root, assignment, student, result)
-        kept.append(Outcome(student, "unchanged", result, 0.0))
+            todo[student] = ToGrade(submission, content)
+        else:
+            kept[student] = result
     return kept, todo
 
 
-def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dict[str, Any], *,
+def _kept(recorder: Recorder, root: Path, assignment: str, stored: Mapping[str, StudentResult]) -> list[Outcome]:
+    """The stored results reused, each recorded again where the gradebook lacks it (a gradebook made anew)."""
+    recorded = {s.student.id for s in recorder.gradebook.find_assignment(assignment).submissions}
+    for student in stored.keys() - recorded:
+        _record(recorder, root, assignment, student, stored[student])
+    return [Outcome(student, "unchanged", result, 0.0) for student, result in stored.items()]
+
+
+def _finish(recorder: Recorder, root: Path, assignment: str, item: dict[str, Any], *,
             version: str, content: str) -> Outcome:
     """Record a fresh result in the gradebook and the feedback, then store it (stored last: see module doc)."""
+    from autograder.grading.cells import assignment_inputs, ungraded_result
+    from autograder.grading.results import Note, StudentResult
+
     student = item["student"]
     if "failure" in item:
         note = Note("grader_failed", None, item["failure"])
@@ -125,7 +184,10 @@ def _finish(recorder: gradebook.Recorder, root: Path, assignment: str, item: dic
     return Outcome(student, "graded", result, item["seconds"])
 
 
-def _record(recorder: gradebook.Recorder, root: Path, assignment: str, student: str, result: StudentResult) -> None:
+def _record(recorder: Recorder, root: Path, assignment: str, student: str, result: StudentResult) -> None:
+    from autograder.grading.cells import assignment_inputs
+    from autograder.staff import feedback
+
     submitted = course.submission(root, student, assignment)
     recorder.record(assignment, student, submitted.timestamp, result, assignment_inputs(root, assignment).sources)
     feedback.write(root, assignment, student, result)
@@ -156,6 +218,8 @@ def summary(batch: Batch) -> Table:
 
 def _note(result: StudentResult) -> str:
     """Why a submission could not be graded as a whole, and the extra notebooks it holds (ignored)."""
+    from autograder.staff import feedback
+
     extra = result.extra_notebooks
     ignored = f"ignored: {', '.join(n + '.ipynb' for n in extra)}" if extra else ""
     return "; ".join(filter(None, [feedback.error(result), ignored]))

@@ -26,6 +26,7 @@ from dnn_checks.registry import VISIBLE
 from dnn_checks.results import CheckResult, collecting
 
 from autograder import course
+from autograder.grading import examples
 from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, Status, StudentResult
 from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
 from autograder.hidden import HIDDEN, grading
@@ -195,18 +196,17 @@ def assignment_inputs(root: Path, assignment: str) -> AssignmentInputs:
 
 
 @functools.cache
-def warm_checks(assignment: str) -> int:
-    """Draw the examples of the checks of the functions ``assignment`` teaches (once per process; a grading
-    process does it before its first session, while its sandbox starts); return how many."""
-    functions = taught_in(assignment) if assignment in ASSIGNMENTS else ()
-    return VISIBLE.warm(functions) + HIDDEN.warm(functions)
+def warm_checks(root: Path, assignment: str) -> int:
+    """Make the examples of the checks of the functions ``assignment`` teaches ready (once per process, from the
+    examples cache when it holds them; a grading process does it while its sandbox starts); return how many."""
+    functions = tuple(taught_in(assignment)) if assignment in ASSIGNMENTS else ()
+    return examples.warm((VISIBLE, HIDDEN), functions, examples.cache_file(root, assignment))
 
 
-def grade_student(factory: Any, root: str | Path, assignment: str, student: str) -> StudentResult:
-    """Grade one student's submission in fresh sessions of ``factory`` (a WorkerFactory)."""
-    warm_checks(assignment)
+def grade_student(factory: Any, root: str | Path, assignment: str, notebooks: Mapping[str, str]) -> StudentResult:
+    """Grade one student's submitted ``notebooks`` (name: path) in fresh sessions of ``factory`` (a WorkerFactory)."""
+    warm_checks(Path(root), assignment)
     inputs = assignment_inputs(Path(root), assignment)
-    submitted = course.submission(Path(root), student, assignment)
     budget = factory.budget()  # one wall-time budget for all the submission's notebooks
-    return grade_submission(lambda: factory.session(inputs.files, budget=budget), submitted.notebooks, inputs.sources,
-                            inputs.others)
+    return grade_submission(lambda: factory.session(inputs.files, budget=budget),
+                            {name: Path(path) for name, path in notebooks.items()}, inputs.sources, inputs.others)

@@ -98,7 +98,8 @@ class Recorder:
 
     def record(self, assignment: str, student: str, timestamp: datetime.datetime | None,
                result: StudentResult, sources: Mapping[str, SourceNotebook]) -> None:
-        """Record one student's result and its late penalty (nothing when no notebook was submitted)."""
+        """Record one student's result and its late penalty (nothing when no notebook was submitted), in one
+        transaction of ours (nbgrader's ``update_or_create_*`` commit their own)."""
         if not result.submitted:
             return
         texts = feedback.texts(result)
@@ -109,7 +110,7 @@ class Recorder:
             submission = gb.update_or_create_submission(assignment, student, timestamp=timestamp)
             for name, notebook in result.notebooks.items():
                 _record_notebook(gb, assignment, student, name, notebook, texts[name], sources[name])
-            gb.db.commit()
+            gb.db.flush()  # the notebooks' scores, which the late penalty reads, are computed by the database
             for name in result.notebooks:
                 self._late_penalty(submission, gb.find_submission_notebook(name, assignment, student))
             gb.db.commit()

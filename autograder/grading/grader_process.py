@@ -7,12 +7,12 @@ It serves a local process pool and Dask workers alike; a lock makes sure one pro
 one submission at a time (a test cell captures the process's stdout). When the sandbox
 cannot start, every task says why instead of grading.
 
-A task is ``{"root", "assignment", "student", "insecure", "budget"}`` (``budget``: the
-submission's wall time in seconds, None for ``Limits.submission_seconds``). A task shipped to a
-machine without the course (:func:`grade_shipped`, Dask) has no ``root``: it carries the
-submission's notebooks (``{"notebooks": {name: bytes}}``) and the hash of the course files it
-needs (``"course"``), which come beside it once per worker and are kept on the worker's disk
-under that hash (:func:`unpack`).
+A task is ``{"root", "assignment", "student", "notebooks", "insecure", "budget"}`` (``notebooks``:
+the submitted notebooks' paths by name; ``budget``: the submission's wall time in seconds, None for
+``Limits.submission_seconds``). A task shipped to a machine without the course (:func:`grade_shipped`,
+Dask) has no ``root``: its ``notebooks`` are the submission's bytes by name, and it carries the hash of
+the course files it needs (``"course"``), which come beside it once per worker and are kept on the
+worker's disk under that hash (:func:`unpack`).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
 
         began = time.perf_counter()
         try:
-            result = grade_student(_factory, task["root"], task["assignment"], task["student"])
+            result = grade_student(_factory, task["root"], task["assignment"], task["notebooks"])
         except Exception as exc:  # noqa: BLE001 - the batch goes on; this submission is reported, not stored
             return {"student": task["student"], "failure": f"{type(exc).__name__}: {exc}"}
         return {"student": task["student"], "result": result.to_json(), "seconds": time.perf_counter() - began}
@@ -93,9 +93,10 @@ def grade_shipped(task: dict[str, Any], files: Mapping[str, bytes]) -> dict[str,
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         try:
+            paths = {name: folder / f"{PurePosixPath(name).name}.ipynb" for name in task["notebooks"]}
             for name, content in task["notebooks"].items():
-                (folder / f"{PurePosixPath(name).name}.ipynb").write_bytes(content)
-            graded = grade_task({**task, "root": str(root)})
+                paths[name].write_bytes(content)
+            graded = grade_task({**task, "root": str(root), "notebooks": {n: str(p) for n, p in paths.items()}})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     if "result" in graded:

@@ -17,10 +17,12 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder.course import Submission
-from autograder.grading.results import StudentResult
+
+if TYPE_CHECKING:  # the results import the checks (a second of CPU), not needed to decide what to grade
+    from autograder.grading.results import StudentResult
 
 #: The packages whose code decides a grade.
 GRADING_PACKAGES = ("autograder", "dnn_checks", "reference")
@@ -84,6 +86,8 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _result(stored: dict[str, Any] | None) -> StudentResult | None:
+    from autograder.grading.results import StudentResult
+
     if stored is None:
         return None
     try:
@@ -98,13 +102,13 @@ def save(root: Path, assignment: str, student: str, result: StudentResult, *, ve
     write_atomic(results_dir(root, assignment) / f"{student}.json", data)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never a part of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o644)  # mkstemp makes it 0600: feedback pages and reports are read by others
-        with os.fdopen(fd, "w") as out:
+        with os.fdopen(fd, "wb" if isinstance(text, bytes) else "w") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())

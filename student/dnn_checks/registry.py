@@ -210,10 +210,14 @@ class Registry:
 
         A grading process draws those of its assignment's functions while its sandbox starts.
         """
+        return sum(len(draw_examples(given, key=key, max_examples=most))
+                   for key, given, most in self.searches(functions))
+
+    def searches(self, functions: Iterable[str] | None = None) -> list[tuple[str, st.SearchStrategy, int | None]]:
+        """``(key, strategy, max_examples)`` of every drawn property of ``functions`` (default: all)."""
         chosen = self._properties if functions is None else [f for f in functions if f in self._properties]
-        return sum(len(draw_examples(prop.given, key=f"{self.kind}/{function}/{prop.name}",
-                                     max_examples=prop.max_examples))
-                   for function in chosen for prop in self._properties[function] if prop.given is not None)
+        return [(f"{self.kind}/{function}/{prop.name}", prop.given, prop.max_examples)
+                for function in chosen for prop in self._properties[function] if prop.given is not None]
 
     def run(self, function: str, student: Student, *, substitutes: Mapping[str, Callable[..., Any]] | None = None,
             diagnose: Diagnose | None = None) -> CheckResult:

@@ -187,6 +187,12 @@ def draw_examples(given_: st.SearchStrategy, *, key: str, max_examples: int | No
     return _Search(given_, key, max_examples or PROFILE.max_examples).examples()
 
 
+def keep_examples(given_: st.SearchStrategy, *, key: str, examples: list[dict[str, Any]]) -> None:
+    """Replay ``examples`` for ``key`` in this process instead of drawing them: what ``draw_examples`` gave
+    another process with the same hypothesis, numpy and checks (a grading process's stored examples)."""
+    _drawn[(key, id(given_))] = (given_, examples)
+
+
 #: Examples drawn so far: (key, id(strategy)) -> (strategy, examples); the strategy is kept so its id stays unique.
 _drawn: dict[tuple[str, int], tuple[st.SearchStrategy, list[dict[str, Any]]]] = {}
 
