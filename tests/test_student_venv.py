@@ -148,8 +148,9 @@ def test_dnn_check_passes_the_correct_notebook_and_names_each_planted_mistake(st
     reports = dict(re.findall(r"── test_(\w+) \(cell \d+\) ──\n(.*?)(?=\n── )", wrong.stdout, re.S))
     for name in planted:
         report = reports[name]
-        assert "diagnosis: " in report and "This cell is worth" in report, report
         hinted = "which it calls" in report
+        # A failure that may come from a failing callee says so instead of naming a mistake of its own.
+        assert "This cell is worth" in report and ("diagnosis: " in report or hinted), report
         assert not hinted or set(graded(name).calls) & set(planted), f"{name}: a hint, though no callee is wrong"
 
 
