@@ -83,11 +83,6 @@ def nested_available() -> bool:
 def _probe(as_root: bool, level: str) -> str | None:
     if not os.access(BWRAP, os.X_OK):
         return f"{BWRAP} is missing: install bubblewrap (apt-get install bubblewrap)"
-    under_tmp = [tree for tree in _python_trees() if Path(tree).is_relative_to("/tmp")]
-    if under_tmp:
-        return (f"this Python lives under /tmp ({under_tmp[0]}), which every sandboxed session replaces with an "
-                "empty /tmp of its own (files read later, such as a dataset, would be missing): clone the kit and "
-                "create its .venv outside /tmp")
     with tempfile.TemporaryDirectory(prefix="autograder-probe-") as runtime:
         write_runtime(Path(runtime))
         probe = [*_bwrap_options(as_root), "--ro-bind", runtime, RUNTIME,
@@ -151,15 +146,10 @@ def _usr_links() -> list[str]:
             for arg in ("--symlink", os.readlink(f"/{name}"), f"/{name}")]
 
 
-def _python_trees() -> list[str]:
-    """The Python installation and the venv, outside ``/usr`` (which the sandbox shows whole)."""
-    trees = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)} - {"/usr"})
-    return [t for t in trees if not t.startswith("/usr/")]
-
-
 def _python_view() -> list[str]:
     """Read-only binds of the Python installation and the venv, with secrets covered."""
-    trees = _python_trees()
+    trees = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)} - {"/usr"})
+    trees = [t for t in trees if not t.startswith("/usr/")]
     options: list[str] = []
     for tree in trees:
         options += [*_parents(tree), "--ro-bind", tree, tree]
