@@ -122,7 +122,7 @@ def _appended(source: NotebookNode, release: NotebookNode, code: Mapping[str, st
 def notebooks(source: NotebookNode, release: NotebookNode, planned: list[Batch]) -> dict[str, str]:
     """``{student: notebook text}`` of every notebook of the gate: the planted mistakes, the alternatives, the
     trivial submissions."""
-    functions = [f for f in defined_functions(source) if f in {g.name for g in TABLE}]
+    functions = graded_functions(source)
     texts = {f"{PREFIX}{number:02d}": nbformat.writes(planted(source, release, batch))
              for number, batch in enumerate(planned, start=1)}
     for number, batch in enumerate(alternative_batches(functions), start=1):
@@ -134,9 +134,10 @@ def notebooks(source: NotebookNode, release: NotebookNode, planned: list[Batch])
     return texts
 
 
-def defined_functions(nb: NotebookNode) -> list[str]:
-    """The functions the notebook's solution cells define."""
-    return [f for cell in solution_cells(nb) for f in defined(cell.source)]
+def graded_functions(nb: NotebookNode) -> list[str]:
+    """The graded functions the notebook's solution cells define."""
+    graded_names = {g.name for g in TABLE}
+    return [f for cell in solution_cells(nb) for f in defined(cell.source) if f in graded_names]
 
 
 def _checks(result: StudentResult) -> list:
@@ -146,7 +147,7 @@ def _checks(result: StudentResult) -> list:
 
 def wrongly_graded(source: NotebookNode, results: Mapping[str, StudentResult]) -> list[str]:
     """The alternatives that lost points, and the trivial submissions that earned some, each said in one line."""
-    functions = [f for f in defined_functions(source) if f in {g.name for g in TABLE}]
+    functions = graded_functions(source)
     found = []
     for number, batch in enumerate(alternative_batches(functions), start=1):
         checks = _checks(results[f"{ALTERNATIVES_PREFIX}{number:02d}"])
