@@ -6,9 +6,13 @@ timed in the same run with the same BLAS threads: per layer ``W @ A_prev``,
 ``dZ @ A_prev.T`` and ``W.T @ dZ`` (``dA0`` included, as ``L_model_backward`` returns it).
 When torch is importable the same step runs in PyTorch on the CPU (float64, autograd, with
 ``X.requires_grad`` so it computes ``dA0`` too), and so do the floor's products (torch's
-BLAS, MKL, against numpy's OpenBLAS). The timings are interleaved, repeat by repeat, so that
-load from other processes hits them alike; medians are reported, and with ``--runs R`` the
-median of R such runs. Peak memory is the highest extra allocation during one step
+BLAS, MKL, against numpy's OpenBLAS). A step and its floor are timed interleaved, repeat by
+repeat, so that load from other processes hits them alike; numpy's pair and torch's pair are
+timed one after the other, never interleaved with each other: the threads of one library's pool
+spin for a while after its last operation, and on two cores they would take a core from the
+other's next operation (interleaved, numpy's step measured 1.6-1.9x its floor at two threads on
+an idle machine, 1.2-1.6x alone). Medians are reported, and with ``--runs R`` the median of R
+such runs. Peak memory is the highest extra allocation during one step
 (tracemalloc, numpy only), next to what the contract's layout keeps alive at the end of a
 step (the caches, the gradients and the new parameters); faults are the page faults of one step.
 
@@ -183,14 +187,16 @@ def measure(layer_dims: list[int], m: int, repeats: int,
     (the reference step starts from the same parameters every time: the same work)."""
     problem = make_problem(layer_dims, m)
     operands = floor_operands(problem)
-    functions = [lambda: reference_step(problem), matmul_floor(operands)]
+
+    def step() -> None:
+        reference_step(problem)
+
+    step_s, floor_s = interleaved_medians([step, matmul_floor(operands)], repeats, clock)
     net = torch_problem(problem)
-    if net is not None:
-        functions += [lambda: torch_step(net), torch_floor(operands)]
-    step_s, floor_s, *torch_s = interleaved_medians(functions, repeats, clock)
+    torch_s = [] if net is None else interleaved_medians([lambda: torch_step(net), torch_floor(operands)], repeats, clock)
     torch_ms = [1e3 * s for s in torch_s] or [None, None]
     return Row("-".join(map(str, layer_dims)), m, 1e3 * step_s, 1e3 * floor_s, *torch_ms,
-               page_faults(functions[0]), peak_extra_mib(functions[0]), layout_mib(layer_dims, m))
+               page_faults(step), peak_extra_mib(step), layout_mib(layer_dims, m))
 
 
 def median_row(rows: list[Row]) -> Row:
