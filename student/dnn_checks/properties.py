@@ -69,9 +69,10 @@ def stored_values(registry: Registry, function: str, recipe: Recipe, *, observe:
 
 
 def same_result_twice(registry: Registry, function: str, given: Given, *, weight: float = 0.5) -> None:
-    """A gate, "gives the same result when called twice": nothing it uses changes between calls."""
+    """A gate, "gives the same result when called twice": nothing it uses changes between calls (two examples of two
+    calls each: a function that draws unseeded random numbers, or keeps state, differs on any input)."""
     @registry.property(function, "gives the same result when called twice", role="gate", given=given, weight=weight,
-                       max_examples=3)
+                       max_examples=2)
     def _(student: RecordingStudent, **inputs: Any) -> None:
         first = student.call(function, *inputs.values())
         check_equal(first, student.call(function, *inputs.values()), where=f"the second call of {function}")

@@ -90,6 +90,8 @@ from dnn_checks.student import ChangedArgument, Student, StudentFailure
 #: input it met, and the student's calls on the function's stored inputs (more evidence): for each failed
 #: property, the plain-words name of the known mistakes that give those outputs, or None.
 Diagnose = Callable[[str, Sequence[Sequence[Call]], Sequence[Call]], Sequence["str | None"]]
+#: The examples a gate tries by default (a value property: ``runner.PROFILE.max_examples``).
+GATE_EXAMPLES = 3
 #: A stored-values recipe: ``recipe(rng) -> [inputs, ...]``, each a dict of named arguments in order.
 Recipe = Callable[[np.random.Generator], list[dict[str, Any]]]
 #: What a stored case compares: ``observe(student, **inputs)``, by default the function's output.
@@ -143,16 +145,21 @@ class Grading:
 
 
 _grading: contextvars.ContextVar[Grading | None] = contextvars.ContextVar("dnn_checks_grading", default=None)
+#: The functions whose failure has been shrunk already inside the current ``grading`` context (one test cell).
+_shrunk: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("dnn_checks_shrunk", default=None)
 
 
 @contextlib.contextmanager
 def grading(context: Grading) -> Iterator[Grading]:
     """While grading (``autograder.hidden.grading()``, entered around each test cell by the grader): the
-    visible checks run with correct callees too, and their stored-values properties on new inputs as well."""
-    token = _grading.set(context)
+    visible checks run with correct callees too, and their stored-values properties on new inputs as well;
+    and a function's failure is shrunk once in the context, by its first check that fails (the visible
+    one shows the smallest failing input; the hidden one then shows the first failing input it met)."""
+    token, shrunk = _grading.set(context), _shrunk.set(set())
     try:
         yield context
     finally:
+        _shrunk.reset(shrunk)
         _grading.reset(token)
 
 
@@ -172,8 +179,12 @@ class Registry:
     def property(self, function: str, name: str, *, role: Role, given: Given | None = None,
                  cases: Callable[[], Sequence[Case | Mapping[str, Any]]] | None = None, weight: float = 1.0,
                  max_examples: int | None = None) -> Callable[[Test], Test]:
-        """Register ``test`` as property ``name`` of ``function``'s check (``cases`` is loaded lazily)."""
+        """Register ``test`` as property ``name`` of ``function``'s check (``cases`` is loaded lazily). A gate
+        tries ``GATE_EXAMPLES`` examples unless told otherwise: an invariant (a shape, a dtype, determinism)
+        that breaks breaks on any input, and the value properties validate the structure of every output."""
         graded(function)
+        if max_examples is None and role == "gate":
+            max_examples = GATE_EXAMPLES
 
         def register(test: Test) -> Test:
             self._properties.setdefault(function, []).append(Property(
@@ -234,24 +245,27 @@ class Registry:
         if substitutes is None and context is not None:
             substitutes = context.callees(function)
         callees = {name: f for name, f in (substitutes or {}).items() if name in graded(function).calls}
-        outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees))
+        shrunk = _shrunk.get()
+        outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees,
+                                  shrink=shrunk is None or function not in shrunk))
+        if shrunk is not None and any(not o.passed and o.needs is None and not o.fatal for o, _ in outcomes):
+            shrunk.add(function)
         diagnoses = _diagnoses(function, [outcome for outcome, _ in outcomes], diagnose,
                                lambda: _stored_calls(function, student, callees))
         return _result(function, self.kind, self.points(function), properties, outcomes, diagnoses)
 
 
 def _outcomes(key: str, properties: Iterable[Property], student: Student,
-              callees: Mapping[str, Callable[..., Any]]) -> Iterable[tuple[Outcome, bool]]:
+              callees: Mapping[str, Callable[..., Any]], *, shrink: bool = True) -> Iterable[tuple[Outcome, bool]]:
     """Each property's Outcome and whether its failure comes from a called function.
 
     A property that fails with the student's own callees runs again with ``callees``
     (correct versions): if it passes then, the mistake lies in a called function and costs
     points there only. Only the check's first failure is shrunk (the others show the first
     failing example met; a function not there yet is never shrunk). After a timeout or a
-    crash, no more calls: the rest fail with it.
+    crash, no more calls: the rest fail with it. With ``shrink`` false, no failure is shrunk.
     """
     fatal: Outcome | None = None
-    shrink = True
     for prop in properties:
         outcome = fatal or _run(key, prop, student, {}, shrink=shrink and not callees)
         if outcome.passed or outcome.fatal or not callees:
