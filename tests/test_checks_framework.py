@@ -364,3 +364,40 @@ def test_the_patched_private_hypothesis_hook_is_still_there():
 
 def test_the_visible_stored_values_recipes_cover_what_is_stored():
     assert set(VISIBLE.stored()) == set(expected.functions())
+
+
+def test_a_kept_shrink_search_is_replayed_only_while_every_step_agrees(monkeypatch):
+    """Shrinking a failure replays a search hypothesis made for another function that gave the same verdicts,
+    step for step, and searches anew at the first step that differs: either way, the very report a search
+    from scratch gives."""
+    from dnn_checks import runner
+
+    def masks_below_zero(dA, cache):  # wrong at Z = 0
+        return np.where(cache < 0, 0.0, dA)
+
+    def masks_below_zero_too(dA, cache):  # the same mistake, written otherwise
+        return dA * (cache >= 0)
+
+    def wrong_above_one(dA, cache):  # another mistake: its search goes elsewhere
+        return np.where(cache > 1, 2 * dA, np.where(cache > 0, dA, 0.0))
+
+    def report(function):
+        with collecting() as results:
+            run_hidden_checks("relu_backward", namespace={"relu_backward": function})
+        return [r.to_json() for r in results]
+
+    monkeypatch.setattr(runner, "_SEARCHES", {})
+    monkeypatch.setattr(runner, "_kept_steps", [0])
+    from_scratch = {}
+    for function in (masks_below_zero, masks_below_zero_too, wrong_above_one):
+        runner._SEARCHES.clear()
+        from_scratch[function] = report(function)
+    runner._SEARCHES.clear()
+    steps = runner._kept_steps[0]
+    assert report(masks_below_zero) == from_scratch[masks_below_zero]
+    searched = runner._kept_steps[0]
+    assert searched > steps  # a search was made and kept
+    assert report(masks_below_zero_too) == from_scratch[masks_below_zero_too]
+    assert runner._kept_steps[0] == searched  # replayed: no step was new
+    assert report(wrong_above_one) == from_scratch[wrong_above_one]
+    assert runner._kept_steps[0] > searched  # searched anew from the first step that differed

@@ -222,24 +222,103 @@ class _Search:
         return _drawn[entry][1]
 
     def shrink(self, test: Test, recorder: RecordingStudent) -> Outcome | None:
-        """The smallest failure: the last one hypothesis meets, since it replays the shrunk example last."""
-        found: list[Outcome] = []  # the last failure met, only
-        attempts, first_call = [0], [0]
+        """The smallest failure: the last one hypothesis meets, since it replays the shrunk example last.
+
+        Hypothesis's search is a function of what each attempt gives back to it (pass, fail, set aside, stop)
+        and of the calls the attempt made (which the search's bound counts): a student whose function gives,
+        step for step, what another's gave on a search already made follows that search, replayed from
+        ``_SEARCHES`` without hypothesis's engine (most of a shrink's time); at the first step that differs,
+        hypothesis searches anew (and that search is kept too). Same steps, same result: a pure cache.
+        """
+        tree = _SEARCHES.setdefault((self.key, id(self.strategy), tuple(sorted(recorder.substitutes))), _Step())
+        replayed = _ShrinkState(test, recorder)
+        node: _Step | None = tree
+        while node is not None and node.example is not None:
+            node = node.next.get(replayed.step(node.example)[0])
+            if node is _END:
+                return replayed.smallest()
+        state, path = _ShrinkState(test, recorder), []
 
         def attempt(example: dict[str, Any]) -> None:
-            attempts[0] += 1 if found else 0
-            if attempts[0] > SHRINK_ATTEMPTS or (found and recorder.made > first_call[0] + SHRINK_CALLS):
-                raise _Stop
-            failure = _attempt(test, recorder, example, "smallest failing input:")
-            if failure:
-                first_call[0] = first_call[0] or recorder.made
-                found[:] = [failure]
-                raise _Stop if failure.fatal else Failed(failure.message)
+            kept = copy.deepcopy(example)
+            verdict, raised = state.step(example)
+            path.append((kept, verdict))
+            if raised is not None:
+                raise raised
         try:
             self._run(attempt)
         except (_Stop, Exception):  # the failure hypothesis re-raises (or a Flaky one) is already in ``found``
             pass
-        return found[-1] if found else None
+        _keep(tree, path)
+        return state.smallest()
+
+
+#: A step's verdict: what the attempt gave hypothesis, and how many student calls it made.
+Verdict = tuple[str, int]
+
+
+@dataclass
+class _Step:
+    """A node of a kept shrink search: the example hypothesis tries at this step, and the step after it by the
+    verdict (``_END`` when hypothesis stopped there)."""
+
+    example: dict[str, Any] | None = None
+    next: dict[Verdict, _Step] = field(default_factory=dict)
+
+
+_END = _Step()
+#: The shrink searches made in this process, by property, strategy and substituted callees; at most
+#: ``KEPT_STEPS`` steps in all (past that, all are dropped and kept anew).
+_SEARCHES: dict[tuple[str, int, tuple[str, ...]], _Step] = {}
+KEPT_STEPS = 5_000
+_kept_steps = [0]
+
+
+def _keep(tree: _Step, path: list[tuple[dict[str, Any], Verdict]]) -> None:
+    """Add the steps of a search to its tree (the same verdicts so far give the same next example)."""
+    if _kept_steps[0] + len(path) > KEPT_STEPS:
+        _SEARCHES.clear()
+        _kept_steps[0] = 0
+        return
+    node = tree
+    for i, (example, verdict) in enumerate(path):
+        if node is _END:
+            return
+        if node.example is None:
+            node.example, _kept_steps[0] = example, _kept_steps[0] + 1
+        node = node.next.setdefault(verdict, _END if i == len(path) - 1 else _Step())
+
+
+@dataclass
+class _ShrinkState:
+    """What one shrink has met: the last failure (``found``), the attempts since the first one, its first call."""
+
+    test: Test
+    recorder: RecordingStudent
+    found: list[Outcome] = field(default_factory=list)
+    attempts: int = 0
+    first_call: int = 0
+
+    def step(self, example: dict[str, Any]) -> tuple[Verdict, BaseException | None]:
+        """Try ``example`` within the shrink's bounds: the verdict, and what to raise to hypothesis."""
+        self.attempts += 1 if self.found else 0
+        if self.attempts > SHRINK_ATTEMPTS or (self.found and self.recorder.made > self.first_call + SHRINK_CALLS):
+            return ("stop", 0), _Stop()
+        before = self.recorder.made
+        try:
+            failure = _attempt(self.test, self.recorder, example, "smallest failing input:")
+        except UnsatisfiedAssumption as exc:
+            return ("set aside", self.recorder.made - before), exc
+        made = self.recorder.made - before
+        if not failure:
+            return ("passed", made), None
+        self.first_call = self.first_call or self.recorder.made
+        self.found[:] = [failure]
+        return ("fatal", made) if failure.fatal else ("failed", made), \
+            _Stop() if failure.fatal else Failed(failure.message)
+
+    def smallest(self) -> Outcome | None:
+        return self.found[-1] if self.found else None
 
 
 @contextlib.contextmanager
