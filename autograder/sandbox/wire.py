@@ -26,6 +26,7 @@ the worker can load it inside the sandbox from a directory that holds nothing el
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -186,10 +187,16 @@ def _encode(value: Any, blobs: list[bytes], depth: int) -> Any:
 
 def _npy(array: np.ndarray) -> bytes:
     """``.npy`` format 1.0 bytes in C order, exactly what ``np.save`` writes, without its overhead."""
-    header = f"{{'descr': {np.lib.format.dtype_to_descr(array.dtype)!r}, 'fortran_order': False, " \
-             f"'shape': {tuple(int(n) for n in array.shape)!r}, }}"
+    return _npy_prefix(array.dtype, array.shape) + array.tobytes(order="C")
+
+
+@functools.lru_cache(maxsize=4096)
+def _npy_prefix(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
+    """The magic string, header length and header of an array of ``dtype`` and ``shape`` (the same few recur)."""
+    header = f"{{'descr': {np.lib.format.dtype_to_descr(dtype)!r}, 'fortran_order': False, " \
+             f"'shape': {tuple(int(n) for n in shape)!r}, }}"
     header += " " * (-(len(_NPY_MAGIC) + 2 + len(header) + 1) % 64) + "\n"
-    return b"".join([_NPY_MAGIC, struct.pack("<H", len(header)), header.encode("latin1"), array.tobytes(order="C")])
+    return b"".join([_NPY_MAGIC, struct.pack("<H", len(header)), header.encode("latin1")])
 
 
 class _Decoder:
@@ -212,7 +219,7 @@ class _Decoder:
         if type(tree) is not dict or len(tree) != 1 or next(iter(tree)) not in _TAGS:
             raise ProtocolError(f"unknown tree node {str(tree)[:60]!r}")
         ((tag, body),) = tree.items()
-        return getattr(self, f"_tag_{tag}")(body, depth + 1)
+        return _TAG_READERS[tag](self, body, depth + 1)
 
     def _tag_L(self, body: Any, depth: int) -> list:
         if type(body) is not list:
@@ -259,6 +266,10 @@ class _Decoder:
         return np.random.Generator(bit_generator)
 
 
+#: How the decoder reads each tag's body.
+_TAG_READERS = {tag: getattr(_Decoder, f"_tag_{tag}") for tag in _TAGS}
+
+
 def _load_npy(blob: memoryview, max_elements: int) -> np.ndarray:
     """A plain array from ``.npy`` 1.0 bytes in C order; the header is matched strictly before any data is read."""
     return _npy_data(blob, *_npy_header(blob, max_elements))
@@ -269,18 +280,29 @@ def _npy_header(blob: memoryview, max_elements: int) -> tuple[np.dtype, tuple[in
     if bytes(blob[:8]) != _NPY_MAGIC:
         raise ProtocolError("an array blob is not .npy version 1.0")
     (size,) = struct.unpack("<H", blob[8:10])
-    match = _NPY_HEADER.fullmatch(bytes(blob[10:10 + size]))
-    if match is None:
-        raise ProtocolError("an array blob has a .npy header of another dtype, order or layout")
-    dtype, shape = np.dtype(match[1].decode()), tuple(int(n) for n in re.findall(rb"\d+", match[2]))
-    if dtype.kind not in ARRAY_KINDS or len(shape) > 32:
-        raise ProtocolError(f"array of dtype {dtype} and shape {shape} is not allowed")
+    header = bytes(blob[10:10 + size])
+    dtype, shape = _recurring_header(header) if size <= 256 else _parsed_header(header)
     count = math.prod(shape)
     if count > max_elements:
         raise TooLarge(f"an array of shape {shape}", count, max_elements, "elements")
     if 10 + size + count * dtype.itemsize != len(blob):
         raise ProtocolError(f"array of shape {shape} does not match its {len(blob)} bytes")
     return dtype, shape, 10 + size
+
+
+def _parsed_header(header: bytes) -> tuple[np.dtype, tuple[int, ...]]:
+    """The dtype and shape of a ``.npy`` header, matched strictly."""
+    match = _NPY_HEADER.fullmatch(header)
+    if match is None:
+        raise ProtocolError("an array blob has a .npy header of another dtype, order or layout")
+    dtype, shape = np.dtype(match[1].decode()), tuple(int(n) for n in re.findall(rb"\d+", match[2]))
+    if dtype.kind not in ARRAY_KINDS or len(shape) > 32:
+        raise ProtocolError(f"array of dtype {dtype} and shape {shape} is not allowed")
+    return dtype, shape
+
+
+#: ``_parsed_header`` of the short headers, which recur (the same few shapes): parsed once each.
+_recurring_header = functools.lru_cache(maxsize=4096)(_parsed_header)
 
 
 def _npy_data(blob: memoryview, dtype: np.dtype, shape: tuple[int, ...], offset: int) -> np.ndarray:
