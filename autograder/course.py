@@ -81,13 +81,31 @@ def submission(root: Path, student: str, assignment: str) -> Submission:
 
 def read_timestamp(folder: Path) -> datetime.datetime | None:
     """nbgrader's ``timestamp.txt`` of a submission as a naive UTC datetime (None if absent or unreadable)."""
-    from nbgrader.utils import parse_utc  # nbgrader's package imports its Jupyter server extensions: seconds
-
     path = folder / "timestamp.txt"
     try:
         return parse_utc(path.read_text().strip())
     except (OSError, ValueError, OverflowError):
         return None
+
+
+def parse_utc(text: str) -> datetime.datetime:
+    """``nbgrader.utils.parse_utc`` of a string, which it equals (a test compares them): a time, with an optional
+    zone name or offset in seconds after a second space, as a naive UTC datetime. Not imported from nbgrader:
+    its package imports its Jupyter server extensions first, seconds before a single submission could start.
+    """
+    import dateutil.parser
+    import dateutil.tz
+
+    parts = text.split(" ")
+    if len(parts) == 3:
+        try:
+            zone: int | datetime.tzinfo | None = int(parts[2])
+        except ValueError:
+            zone = dateutil.tz.gettz(parts[2])
+        stamp = dateutil.parser.parse(" ".join([*parts[:2], "TZ"]), tzinfos={"TZ": zone})
+    else:
+        stamp = dateutil.parser.parse(text)
+    return (stamp - stamp.utcoffset()).replace(tzinfo=None) if stamp.tzinfo is not None else stamp
 
 
 def nbgrader_config(root: Path) -> Config:

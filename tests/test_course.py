@@ -71,3 +71,12 @@ def test_nbgrader_config_is_read(root: Path) -> None:
     assert course.nbgrader_config(root).CourseDirectory.course_id == "tiny"
     os.remove(root / "nbgrader_config.py")
     assert course.nbgrader_config(root) == {}
+
+
+@pytest.mark.parametrize("text", ["2026-03-04 12:00:00.000000 Europe/Berlin", "2026-03-04 12:00:00.000000 UTC",
+                                  "2026-03-04 12:00:00 3600", "2026-03-04 12:00:00", "2026-03-04T12:00:00+02:00",
+                                  "2026-03-04 12:00:00.5 America/New_York", "2026-03-04"])
+def test_timestamps_are_read_as_nbgrader_reads_them(text: str) -> None:
+    from nbgrader.utils import parse_utc
+
+    assert course.parse_utc(text) == parse_utc(text)

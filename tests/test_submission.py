@@ -232,3 +232,18 @@ def test_deeply_nested_or_huge_json_is_rejected(root: Path, source, monkeypatch:
     monkeypatch.setattr("autograder.grading.submission.MAX_NOTEBOOK_BYTES", 1000)
     with pytest.raises(SubmissionError, match="larger than"):
         plan(tc.submit(root, "s", "a1", tc.source_a1()), source)
+
+
+def test_the_sandbox_preloads_scikit_learn_only_where_graded_cells_load_the_digits(tmp_path: Path) -> None:
+    from autograder.grading.submission import SKIP_TAG, worker_preload
+
+    repo = Path(__file__).resolve().parents[1]
+    # a1 imports the digits loader in its setup cell but calls it only in cells grading skips; a3 calls it
+    assert worker_preload([repo / "source/a1_deep_network/a1_deep_network.ipynb"]) == ()
+    assert worker_preload([repo / "source/a3_optimization/a3_optimization.ipynb"]) == ("sklearn.datasets",)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("digits = load_digits_binary()")])
+    nbformat.write(nb, tmp_path / "run.ipynb")
+    nb.cells[0].metadata["tags"] = [SKIP_TAG]
+    nbformat.write(nb, tmp_path / "skipped.ipynb")
+    assert worker_preload([tmp_path / "run.ipynb"]) == ("sklearn.datasets",)
+    assert worker_preload([tmp_path / "skipped.ipynb"]) == ()

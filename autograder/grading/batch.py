@@ -28,6 +28,7 @@ from rich.table import Table
 from autograder import course
 from autograder.course import CourseError, Submission
 from autograder.grading import parallel, store
+from autograder.grading.submission import worker_preload
 
 if TYPE_CHECKING:
     from autograder.grading.gradebook import Recorder
@@ -76,7 +77,8 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
                  for s, t in todo.items()]
         results = (parallel.run_dask(tasks, address=dask) if dask
                    else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure,
-                                           budget=budget))
+                                           budget=budget, preload=worker_preload(sources.values()),
+                                           probed=None if insecure else _sandbox_mode()))
         graded = [_finish(book.recorder(), root, assignment, item, version=version,
                           content=todo[item["student"]].content) for item in _progress(results, len(tasks), console)]
         reused = _kept(book.recorder(), root, assignment, kept)
@@ -94,7 +96,6 @@ class BackgroundGradebook:
     on first use: ``with BackgroundGradebook(root, assignment, sources) as book: book.recorder()``."""
 
     def __init__(self, root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
-        import nbgrader.api  # noqa: F401 - its modules import each other in a cycle: one thread imports them all
         self._root, self._recorder = root, None
         self._background = ThreadPoolExecutor(1, thread_name_prefix="gradebook")
         self._created = self._background.submit(_create_assignment, root, assignment, sources)
@@ -118,9 +119,18 @@ class BackgroundGradebook:
 
 
 def _create_assignment(root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
+    """In the background thread, which so imports nbgrader (seconds) while the grading processes start. Its modules
+    import each other in a cycle: no other thread imports nbgrader until this one is done (``recorder`` waits)."""
     from autograder.grading import gradebook
 
     gradebook.ensure_assignment(root, assignment, sources)
+
+
+def _sandbox_mode() -> str:
+    """The sandbox's mode, as ``_require_sandbox`` found it (probed once per process)."""
+    from autograder.sandbox.bubblewrap import mode
+
+    return mode()
 
 
 def _require_sandbox(*, insecure: bool, remote: bool) -> None:

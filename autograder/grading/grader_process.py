@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -36,15 +36,18 @@ _lock = threading.RLock()
 CACHE = Path(os.environ.get("AUTOGRADER_CACHE", tempfile.gettempdir())) / "autograder-courses"
 
 
-def start(insecure: bool, budget: float | None = None) -> None:
-    """Start this process's fork server (once), before anything secret is imported."""
+def start(insecure: bool, budget: float | None = None, preload: Sequence[str] | None = None,
+          probed: str | None = None) -> None:
+    """Start this process's fork server (once), before anything secret is imported; it imports ``preload`` for
+    its workers (None: ``bubblewrap.PRELOAD``); ``probed``: the sandbox's mode as the caller found it (None: probe)."""
     global _factory, _startup_error
     if _factory is not None or _startup_error is not None:
         return
     try:
+        from autograder.sandbox.bubblewrap import PRELOAD
         from autograder.sandbox.remote import WorkerFactory
 
-        _factory = WorkerFactory(insecure=insecure, limits=limits(budget))
+        _factory = WorkerFactory(insecure=insecure, limits=limits(budget), preload=PRELOAD if preload is None else preload, probed=probed)
         # Closed at exit, and also when a process pool stops this process (pebble runs these finalizers then).
         multiprocessing.util.Finalize(_factory, _factory.close, exitpriority=10)
     except Exception as exc:  # noqa: BLE001 - reported by every task of this process
@@ -58,10 +61,11 @@ def limits(budget: float | None) -> Any:
     return Limits() if budget is None else Limits(submission_seconds=budget)
 
 
-def start_in_pool(insecure: bool, budget: float | None) -> None:
+def start_in_pool(insecure: bool, budget: float | None, preload: Sequence[str] | None = None,
+                  probed: str | None = None) -> None:
     """A local pool's grading process: :func:`start`, then its address space capped at
     ``Limits.grader_memory`` (an allocation past it is a MemoryError, not the machine's memory)."""
-    start(insecure, budget)
+    start(insecure, budget, preload, probed)
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = min(n for n in (soft, hard, limits(budget).grader_memory) if n != resource.RLIM_INFINITY)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))

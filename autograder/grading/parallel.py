@@ -39,14 +39,15 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def run_local(tasks: Sequence[dict[str, Any]], *, jobs: int, insecure: bool,
-              budget: float | None = None) -> Iterator[dict[str, Any]]:
-    """Grade ``tasks`` in ``jobs`` spawned processes, ``budget`` seconds each; yield each result as it comes."""
+def run_local(tasks: Sequence[dict[str, Any]], *, jobs: int, insecure: bool, budget: float | None = None,
+              preload: Sequence[str] | None = None, probed: str | None = None) -> Iterator[dict[str, Any]]:
+    """Grade ``tasks`` in ``jobs`` spawned processes, ``budget`` seconds each, their sandboxes importing ``preload``
+    for the workers, in the mode ``probed`` found (``grader_process.start``); yield each result as it comes."""
     if not tasks:
         return
     timeout = grader_process.limits(budget).submission_seconds + GRACE
     pool = ProcessPool(max_workers=max(1, min(jobs, len(tasks))), context=multiprocessing.get_context("spawn"),
-                       initializer=grader_process.start_in_pool, initargs=(insecure, budget))
+                       initializer=grader_process.start_in_pool, initargs=(insecure, budget, preload, probed))
     finished = False
     try:
         scheduled = time.monotonic()

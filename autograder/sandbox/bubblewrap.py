@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -65,9 +66,19 @@ class Limits:
     grader_memory: int = 4 << 30
 
 
+#: The modules a fork server imports for its workers besides numpy, matplotlib and IPython, unless told otherwise:
+#: scikit-learn's datasets, which the course's notebooks load the digits with.
+PRELOAD: tuple[str, ...] = ("sklearn.datasets",)
+
+
 def check_available() -> str | None:
     """Why the sandbox cannot run here, or None when it can."""
     return None if nested_available() else _probe(os.getuid() == 0, "basic")
+
+
+def mode() -> str:
+    """``"nested"`` or ``"flat"`` where the sandbox runs (:func:`check_available` is None): see :func:`nested_available`."""
+    return "nested" if nested_available() else "flat"
 
 
 def nested_available() -> bool:
@@ -116,9 +127,11 @@ def write_runtime(directory: Path) -> None:
         path.chmod(0o644)
 
 
-def server_command(runtime: Path, control_fd: int, limits: Limits, *, insecure: bool, nested: bool) -> list[str]:
-    """The argv that starts the fork server with its control socket on ``control_fd``."""
-    config = json.dumps({"sandboxed": not insecure, "nested": nested, "limits": asdict(limits)})
+def server_command(runtime: Path, control_fd: int, limits: Limits, *, insecure: bool, nested: bool,
+                   preload: Sequence[str] = PRELOAD) -> list[str]:
+    """The argv that starts the fork server with its control socket on ``control_fd``, importing ``preload``."""
+    config = json.dumps({"sandboxed": not insecure, "nested": nested, "limits": asdict(limits),
+                         "preload": list(preload)})
     if insecure:
         return [sys.executable, "-s", "-B", str(runtime / "worker.py"), str(control_fd), config]
     return [*_bwrap_options(os.getuid() == 0), "--ro-bind", str(runtime), RUNTIME, "--chdir", "/tmp",

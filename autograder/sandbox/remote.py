@@ -117,12 +117,20 @@ class WorkerFactory:
     worker) or ``"insecure"`` (no sandbox: plain processes with the same limits).
     """
 
-    def __init__(self, *, insecure: bool = False, limits: Limits = Limits()) -> None:
-        reason = None if insecure else bubblewrap.check_available()
-        if reason:
-            raise SandboxUnavailable(reason)
-        self.mode = "insecure" if insecure else "nested" if bubblewrap.nested_available() else "flat"
-        self.insecure, self.limits, self._live = insecure, limits, 0
+    def __init__(self, *, insecure: bool = False, limits: Limits = Limits(),
+                 preload: Sequence[str] = bubblewrap.PRELOAD, probed: str | None = None) -> None:
+        """``probed``: the sandbox's mode (``"nested"`` or ``"flat"``) as another process of this machine just
+        found it (``bubblewrap.mode``), so as not to probe again (a second of CPU); None: probe."""
+        if insecure:
+            self.mode = "insecure"
+        elif probed in ("nested", "flat"):
+            self.mode = probed
+        else:
+            reason = bubblewrap.check_available()
+            if reason:
+                raise SandboxUnavailable(reason)
+            self.mode = bubblewrap.mode()
+        self.insecure, self.limits, self.preload, self._live = insecure, limits, tuple(preload), 0
         self._runtime = tempfile.TemporaryDirectory(prefix="autograder-runtime-")
         bubblewrap.write_runtime(Path(self._runtime.name))
         self._lock = threading.Lock()
@@ -158,7 +166,7 @@ class WorkerFactory:
         self._control.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._log = tempfile.TemporaryFile()
         command = bubblewrap.server_command(Path(self._runtime.name), theirs.fileno(), self.limits,
-                                         insecure=self.insecure, nested=self.mode == "nested")
+                                         insecure=self.insecure, nested=self.mode == "nested", preload=self.preload)
         self._server = subprocess.Popen(command, env=bubblewrap.environment(), pass_fds=[theirs.fileno()],
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
                                         start_new_session=True)
