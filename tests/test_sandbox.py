@@ -410,3 +410,36 @@ def test_monkeypatching_numpy_or_ipython_stays_in_the_worker(factory: WorkerFact
     assert not np.allclose(result, np.ones(3))
     with pytest.raises(AssertionError):
         np.testing.assert_allclose(result, np.ones(3))
+
+
+def test_a_kit_installed_under_tmp_reads_its_files_late_in_the_sandbox(tmp_path_factory) -> None:
+    """Each worker mounts a private tmpfs on /tmp: a venv that lives under /tmp (a kit cloned there) is bound in
+    again, read-only, so that a file it reads after the worker started (a dataset, a module's file) is there."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    venv = os.path.realpath(sys.prefix)
+    if not venv.startswith("/tmp/"):  # make one: a copy of ours, hard-linked where the file system allows it
+        copy = Path(tempfile.mkdtemp(prefix="kit-under-tmp-", dir="/tmp")) / "venv"
+        try:
+            shutil.copytree(venv, copy, symlinks=True, copy_function=os.link)
+        except OSError:
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(venv, copy, symlinks=True)
+        venv = str(copy)
+    script = """
+import numpy
+from autograder.sandbox.remote import WorkerFactory
+with WorkerFactory() as factory, factory.session() as session:
+    run = session.run_cell("import numpy, sys\\nprint(sys.prefix, len(open(numpy.__file__).read()) > 0)", timeout=60)
+    print(run.ok, run.output.strip(), run.error)
+"""
+    try:
+        done = subprocess.run([f"{venv}/bin/python", "-c", script], capture_output=True, text=True, timeout=300,
+                              cwd=tmp_path_factory.mktemp("cwd"))
+    finally:
+        if venv != os.path.realpath(sys.prefix):
+            shutil.rmtree(Path(venv).parent, ignore_errors=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[:3] == ["True", venv, "True"], done.stdout

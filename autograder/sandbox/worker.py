@@ -70,6 +70,7 @@ from dnn_checks.values import Handle, UnsupportedValue, after_call, resolve, to_
 
 _CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWIPC, _CLONE_NEWNET = \
     0x00020000, 0x10000000, 0x20000000, 0x08000000, 0x40000000
+_MS_BIND, _MS_REC = 0x1000, 0x4000
 _PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_PDEATHSIG, _PR_SET_CHILD_SUBREAPER = 4, 24, 1, 36
 _PROTOCOL_FD = 900
 _UNPRIVILEGED = 65534
@@ -205,15 +206,32 @@ def _isolate(sock: socket.socket, config: dict) -> str:
 
 
 def _private_tmp(size: int) -> None:
-    """A fresh tmpfs on /tmp holding /tmp/scratch, then no capabilities and not dumpable."""
+    """A fresh tmpfs on /tmp holding /tmp/scratch, then no capabilities and not dumpable.
+
+    A Python installation or venv that lives under /tmp (a kit cloned there) is bound in again at its
+    path, read-only as the sandbox shows it (with its covers): the tmpfs would hide it otherwise, and a
+    file read late (scikit-learn's digits, a module imported in a cell) would be missing.
+    """
     libc = _libc()
+    kept = [(tree, os.open(tree, os.O_PATH | os.O_DIRECTORY)) for tree in _trees_under_tmp()]
     if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, f"size={size},mode=0700".encode()) != 0:
         raise OSError(ctypes.get_errno(), "mounting the scratch tmpfs failed")
+    for tree, fd in kept:
+        os.makedirs(tree, mode=0o755, exist_ok=True)
+        if libc.mount(f"/proc/self/fd/{fd}".encode(), tree.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+            raise OSError(ctypes.get_errno(), f"binding {tree} into the scratch tmpfs failed")
+        os.close(fd)
     for cap in range(64):
         libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0)
     _clear_capabilities()
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     os.mkdir("/tmp/scratch", 0o700)
+
+
+def _trees_under_tmp() -> list[str]:
+    """The Python installation and venv this worker runs from, where they lie under /tmp."""
+    trees = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix)}
+    return sorted(t for t in trees if t.startswith("/tmp/"))
 
 
 def _report_end(sock: socket.socket, worker: int) -> None:
