@@ -401,3 +401,40 @@ def test_a_kept_shrink_search_is_replayed_only_while_every_step_agrees(monkeypat
     assert runner._kept_steps[0] == searched  # replayed: no step was new
     assert report(wrong_above_one) == from_scratch[wrong_above_one]
     assert runner._kept_steps[0] > searched  # searched anew from the first step that differed
+
+
+def test_a_replayed_shrink_search_stops_at_a_timeout(monkeypatch):
+    """A function that times out while a kept search is replayed is called no more (hypothesis would have stopped
+    there too), even where the kept search went on."""
+    from dnn_checks import runner
+    from autograder.hidden import HIDDEN
+
+    def masks_below_zero(dA, cache):  # wrong at Z = 0
+        return np.where(cache < 0, 0.0, dA)
+
+    class Timing(Student):
+        """Times out at its call number ``after`` + 1 (the grader's worker, stopped after 10 s)."""
+        after = None
+
+        def record(self, name, *args, **kwargs):
+            calls.append(name)
+            if self.after is not None and len(calls) > self.after:
+                raise StudentTimeout(f"{name} ran for more than 10 s")
+            return super().record(name, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_SEARCHES", {})
+    monkeypatch.setattr(runner, "_kept_steps", [0])
+    shrinks, original = [], runner._Search.shrink
+
+    def shrink(self, test, recorder):
+        shrinks.append(len(calls))
+        return original(self, test, recorder)
+
+    monkeypatch.setattr(runner._Search, "shrink", shrink)
+    calls = []
+    HIDDEN.run("relu_backward", Timing({"relu_backward": masks_below_zero}))
+    assert shrinks and runner._kept_steps[0] > 1  # a search was made and kept
+    calls, Timing.after = [], shrinks[0] + 1  # the same calls up to the search, whose second step times out
+    result = HIDDEN.run("relu_backward", Timing({"relu_backward": masks_below_zero}))
+    assert len(calls) == shrinks[0] + 2 and result.points == 0
+    assert any("more than 10 s" in p.message for p in result.properties)

@@ -234,7 +234,10 @@ class _Search:
         replayed = _ShrinkState(test, recorder)
         node: _Step | None = tree
         while node is not None and node.example is not None:
-            node = node.next.get(replayed.step(node.example)[0])
+            verdict, _ = replayed.step(node.example)
+            if verdict[0] in ("fatal", "stop"):  # hypothesis stops there too, kept or not: no call after a timeout
+                return replayed.smallest()
+            node = node.next.get(verdict)
             if node is _END:
                 return replayed.smallest()
         state, path = _ShrinkState(test, recorder), []
