@@ -47,7 +47,8 @@ def start(insecure: bool, budget: float | None = None, preload: Sequence[str] | 
         from autograder.sandbox.bubblewrap import PRELOAD
         from autograder.sandbox.remote import WorkerFactory
 
-        _factory = WorkerFactory(insecure=insecure, limits=limits(budget), preload=PRELOAD if preload is None else preload, probed=probed)
+        _factory = WorkerFactory(insecure=insecure, limits=limits(budget), probed=probed,
+                                 preload=PRELOAD if preload is None else preload)
         # Closed at exit, and also when a process pool stops this process (pebble runs these finalizers then).
         multiprocessing.util.Finalize(_factory, _factory.close, exitpriority=10)
     except Exception as exc:  # noqa: BLE001 - reported by every task of this process

@@ -267,7 +267,6 @@ def worker_preload(sources: Iterable[Path]) -> tuple[str, ...]:
     """The :data:`PRELOADABLE` modules that the code cells of the ``sources`` notebooks that grading runs (those
     not tagged ``skip-grading``) mention: a grading sandbox imports them once, for all its workers, and no other
     (scikit-learn takes seconds of CPU to import). A student cell that imports one anyway only takes longer."""
-    cells = [cell for path in sources for cell in json.loads(Path(path).read_text())["cells"]
-             if cell["cell_type"] == "code" and SKIP_TAG not in cell.get("metadata", {}).get("tags", [])]
-    text = "\n".join("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"] for cell in cells)
+    text = "\n".join(cell.source for path in sources for cell in nbformat.read(path, as_version=4).cells
+                     if cell.cell_type == "code" and not _skipped(cell))
     return tuple(module for module, used in PRELOADABLE.items() if used.search(text))

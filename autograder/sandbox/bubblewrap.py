@@ -128,7 +128,7 @@ def write_runtime(directory: Path) -> None:
 
 
 def server_command(runtime: Path, control_fd: int, limits: Limits, *, insecure: bool, nested: bool,
-                   preload: Sequence[str] = PRELOAD) -> list[str]:
+                   preload: Sequence[str]) -> list[str]:
     """The argv that starts the fork server with its control socket on ``control_fd``, importing ``preload``."""
     config = json.dumps({"sandboxed": not insecure, "nested": nested, "limits": asdict(limits),
                          "preload": list(preload)})
