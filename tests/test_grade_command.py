@@ -139,6 +139,25 @@ def test_no_sandbox_refuses_unless_insecure(tiny_class: Path, monkeypatch: pytes
         grade_assignment(course_dir=tiny_class, assignment="a1")
 
 
+def test_who_handed_in_nothing_is_graded_without_a_grading_process(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograder.grading import gradebook, parallel
+
+    root = tc.make_course(tmp_path)
+    tc.submit(root, "dave", "a2", tc.source_a2())  # a folder in submitted/, but no notebook of a1
+    with gradebook.Recorder(root) as recorder:  # on the roster only: no folder at all
+        recorder.gradebook.update_or_create_student("frank")
+    started = []
+    monkeypatch.setattr(parallel, "run_local", lambda tasks, **kwargs: started.extend(tasks) or iter(()))
+    batch = grade_assignment(course_dir=root, assignment="a1", json_path=root / "grades.json")
+    assert started == [] and [(o.student, o.status) for o in batch.outcomes] == [("dave", "graded"), ("frank", "graded")]
+    students = read_json(root / "grades.json")["students"]
+    assert {s: (r["score"], r["error"]) for s, r in students.items()} == {"dave": (0.0, "not submitted"),
+                                                                          "frank": (0.0, "not submitted")}
+    again = grade_assignment(course_dir=root, assignment="a1")
+    assert [(o.student, o.status) for o in again.outcomes] == [("dave", "unchanged"), ("frank", "unchanged")]
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL])
 def test_stopped_halfway_then_restarted_grades_each_once(tmp_path: Path, stop: signal.Signals) -> None:
     root = tc.make_course(tmp_path)

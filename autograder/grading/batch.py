@@ -1,12 +1,13 @@
 """``autograder grade``: grade an assignment's submissions, resumably, into the gradebook.
 
 The pipeline, in order: find the course and the assignment; refuse without a sandbox
-unless ``insecure``; split the students into those whose stored result is still valid and
-those to grade; grade the rest in parallel while the gradebook gets the assignment (in a
-background thread: nbgrader's preprocessors cost seconds, which a single submission would
-otherwise wait for); for each result as it comes, record it in the
+unless ``insecure``; split the students with a folder in ``submitted/`` into those whose stored
+result is still valid and those to grade; grade the rest in parallel while the gradebook gets
+the assignment (in a background thread: nbgrader's preprocessors cost seconds, which the grading
+processes would otherwise wait for); for each result as it comes, record it in the
 gradebook, write the feedback, then store it (so an interrupted run loses nothing and counts
-nothing twice); write the JSON.
+nothing twice); then the same for the gradebook's other students, and for every submission
+without a notebook, here (nothing to run: no grading process); write the JSON.
 
 The grading pipeline's own modules (the results, the feedback, the gradebook) import the
 checks and nbgrader: they are imported where they are first used, after the grading
@@ -70,17 +71,26 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
     _require_sandbox(insecure=insecure, remote=dask is not None)
     version = store.grader_version(root, assignment)
     with BackgroundGradebook(root, assignment, sources) as book:
-        names = sorted(set(students)) if students else all_students(book.recorder(), root)
+        # The students with a folder in submitted/ are known at once: their grading processes start while the
+        # gradebook is made. The gradebook's other students handed in nothing; they are graded here, after.
+        names = sorted(set(students)) if students else course.students(root)
         kept, todo = _reuse(root, assignment, names, version=version, force=force)
         tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure, "budget": budget,
                   "notebooks": {name: str(path) for name, path in t.submission.notebooks.items()}}
-                 for s, t in todo.items()]
+                 for s, t in todo.items() if t.submission.notebooks]
         results = (parallel.run_dask(tasks, address=dask) if dask
                    else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure,
                                            budget=budget, preload=worker_preload(sources.values()),
                                            probed=None if insecure else _sandbox_mode()))
         graded = [_finish(book.recorder(), root, assignment, item, version=version,
                           content=todo[item["student"]].content) for item in _progress(results, len(tasks), console)]
+        if not students:
+            absent = sorted({s.id for s in book.recorder().gradebook.students} - set(names))
+            kept_absent, todo_absent = _reuse(root, assignment, absent, version=version, force=force)
+            kept, todo = kept | kept_absent, todo | todo_absent
+        graded += [_keep(book.recorder(), root, assignment, student, _nothing_handed_in(root, assignment), 0.0,
+                         version=version, content=t.content)
+                   for student, t in todo.items() if not t.submission.notebooks]
         reused = _kept(book.recorder(), root, assignment, kept)
     batch = Batch(root, assignment, version, sorted(reused + graded))
     if json_path is not None:
@@ -143,11 +153,6 @@ def _require_sandbox(*, insecure: bool, remote: bool) -> None:
                           "pass --insecure to grade anyway (only for submissions you trust)")
 
 
-def all_students(recorder: Recorder, root: Path) -> list[str]:
-    """Every student of the course: those with a folder in submitted/ and those in the gradebook."""
-    return sorted({s.id for s in recorder.gradebook.students} | set(course.students(root)))
-
-
 def _reuse(root: Path, assignment: str, names: Sequence[str], *, version: str,
            force: bool) -> tuple[dict[str, StudentResult], dict[str, ToGrade]]:
     """Stored results still valid for the submission as it is now, and the submissions to grade with their
@@ -188,10 +193,23 @@ def _finish(recorder: Recorder, root: Path, assignment: str, item: dict[str, Any
                                  item["status"])
     else:
         result = StudentResult.from_json(item["result"])
-    result = dataclasses.replace(result, seconds=item["seconds"])
+    return _keep(recorder, root, assignment, student, result, item["seconds"], version=version, content=content)
+
+
+def _keep(recorder: Recorder, root: Path, assignment: str, student: str, result: StudentResult, seconds: float, *,
+          version: str, content: str) -> Outcome:
+    """Record a graded result, graded in ``seconds``, in the gradebook and the feedback, then store it."""
+    result = dataclasses.replace(result, seconds=seconds)
     _record(recorder, root, assignment, student, result)
     store.save(root, assignment, student, result, version=version, content=content)
-    return Outcome(student, "graded", result, item["seconds"])
+    return Outcome(student, "graded", result, seconds)
+
+
+def _nothing_handed_in(root: Path, assignment: str) -> StudentResult:
+    """The result of a submission without a notebook: nothing to run, so made here, without a grading process."""
+    from autograder.grading.cells import assignment_inputs, not_submitted
+
+    return not_submitted(assignment_inputs(root, assignment).sources)
 
 
 def _record(recorder: Recorder, root: Path, assignment: str, student: str, result: StudentResult) -> None:
