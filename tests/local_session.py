@@ -19,6 +19,7 @@ class LocalRun(NamedTuple):
     error: str
     crashed: bool
     timed_out: bool = False
+    exc_type: str | None = None
 
 
 class LocalSession:
@@ -51,7 +52,7 @@ class LocalSession:
             exec(compile(source, "<cell>", "exec"), self.namespace)  # noqa: S102 - test double
             return LocalRun(True, "", "", False)
         except Exception as exc:  # noqa: BLE001
-            return LocalRun(False, "", f"{type(exc).__name__}: {exc}", False)
+            return LocalRun(False, "", f"{type(exc).__name__}: {exc}", False, exc_type=type(exc).__name__)
         finally:
             sys.path.remove(self._dir.name)
             sys.modules.pop("helpers", None)

@@ -187,6 +187,13 @@ def test_a_closed_factory_refuses_new_sessions() -> None:
         closed.session()
 
 
+def test_a_cell_that_raised_names_its_exception_class(session: WorkerSession) -> None:
+    raised = session.run_cell("raise NotImplementedError('ValueError: not yet')", timeout=5)
+    assert (raised.ok, raised.exc_type) == (False, "NotImplementedError") and "not yet" in raised.error
+    assert session.run_cell("import sys\nsys.exit(3)", timeout=5).exc_type == "SystemExit"
+    assert session.run_cell("x = 1", timeout=5).exc_type is None
+
+
 def test_ipython_syntax_runs_as_it_would_in_jupyter(factory: WorkerFactory) -> None:
     cells = ["%time a = 1 + 1", "%%time\nb = a * 3", "%timeit -n 1 -r 1 c = 5", "%%writefile extra.py\nVALUE = 42\n",
              "!pip install numpy\n%load_ext autoreload\nlen?", "%%bash\nexit 1",

@@ -298,6 +298,7 @@ def test_a_bogus_frame_on_the_protocol_fd_is_a_crash(factory: WorkerFactory, gar
 def test_a_forged_reply_forges_only_the_own_result(factory: WorkerFactory) -> None:
     forge = ("import os, struct, sys\nsys.path.insert(0, '/opt/grader')\nimport wire\n"
              "payload = wire.pack({'op': 'cell_done', 'ok': True, 'output': 'forged', 'error': None,\n"
+             "                     'exc_type': None,\n"
              "                     'functions': ['relu']})\n"
              "os.write(900, struct.pack('>Q', len(payload)) + payload)\n")
     with factory.session() as session:

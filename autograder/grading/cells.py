@@ -45,6 +45,7 @@ class CellRun(Protocol):
     error: str | None
     crashed: bool
     timed_out: bool
+    exc_type: str | None
 
 
 class Session(Protocol):
@@ -82,15 +83,9 @@ def _student_cell(session: Session, step: Step) -> list[Note]:
     if run.crashed:
         return [*step.notes, Note("cell_timeout" if run.timed_out else "cell_crashed", step.label, _short(run.error))]
     if not run.ok:
-        return [*step.notes, Note(_raised(run.error or ""), step.label, _short(run.error))]
+        kind: NoteKind = "cell_not_implemented" if run.exc_type == "NotImplementedError" else "cell_raised"
+        return [*step.notes, Note(kind, step.label, _short(run.error))]
     return list(step.notes)
-
-
-def _raised(error: str) -> NoteKind:
-    """``cell_not_implemented`` when the worker's traceback (the cell's frames, indented, then the
-    exception's ``Type: message``) is of a NotImplementedError, else ``cell_raised``."""
-    exception = next((line for line in error.splitlines() if line and not line[0].isspace()), "")
-    return "cell_not_implemented" if exception.split(":")[0] == "NotImplementedError" else "cell_raised"
 
 
 def _test_cell(session: Session, step: Step, points: float, notes: list[Note]) -> CellResult:

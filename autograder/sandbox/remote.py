@@ -9,7 +9,7 @@
 Messages (``autograder.sandbox.wire``), grader -> worker: ``setup {files}``, ``cell {source}``,
 ``call {name, args, kwargs, substitutes, opaque}``, ``callback_result {value}`` /
 ``callback_error {error}``; worker -> grader: ``hello {scratch}``, ``cell_done {ok, output,
-error, functions}``, ``callback {name, args, kwargs}`` (a substitute called by student code),
+error, exc_type, functions}``, ``callback {name, args, kwargs}`` (a substitute called by student code),
 ``result {value, mutated}``, ``raised {exc_type, message, tb}``, ``bad_value {message}``,
 ``missing``. Anything else, or a malformed frame, is a protocol error: the worker is killed
 and the failure reported like a crash.
@@ -70,7 +70,8 @@ __all__ = ["CellRun", "Limits", "RemoteFunction", "SandboxUnavailable", "WorkerF
 
 _CREDS = struct.calcsize("iII")
 #: The fields (and their types) of every reply the worker may send.
-_REPLIES = {"cell_done": {"ok": bool, "output": str, "error": (str, type(None)), "functions": list},
+_REPLIES = {"cell_done": {"ok": bool, "output": str, "error": (str, type(None)), "exc_type": (str, type(None)),
+                          "functions": list},
             "result": {"value": object, "mutated": dict}, "raised": {"exc_type": str, "message": str, "tb": str},
             "bad_value": {"message": str}, "missing": {}}
 _UNKNOWN_END = "died (a crash, os._exit, or a CPU or memory limit)"
@@ -90,14 +91,16 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class CellRun:
-    """What running one cell in the worker gave: ``error`` is the student traceback or the crash reason;
-    ``crashed`` when the worker did not survive the cell, ``timed_out`` when that was a time limit."""
+    """What running one cell in the worker gave: ``error`` is the student traceback or the crash reason,
+    ``exc_type`` the name of the exception's class when the cell raised; ``crashed`` when the worker did
+    not survive the cell, ``timed_out`` when that was a time limit."""
 
     ok: bool
     output: str
     error: str | None
     crashed: bool = False
     timed_out: bool = False
+    exc_type: str | None = None
 
 
 class _Dead(Exception):
@@ -495,7 +498,8 @@ class WorkerSession:
                            timed_out=exc.failure is StudentTimeout)
         if reply["ok"]:
             self._history.append((source, timeout, time.monotonic() - began))
-        return CellRun(ok=reply["ok"], output=reply["output"], error=reply["error"], crashed=False)
+        return CellRun(ok=reply["ok"], output=reply["output"], error=reply["error"], crashed=False,
+                       exc_type=reply["exc_type"])
 
     def _cell(self, source: str, limit: Limit) -> dict:
         reply = self._worker.request({"op": "cell", "source": source}, limit, _CELL_REPLIES)

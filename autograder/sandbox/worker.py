@@ -381,14 +381,14 @@ class _Session:
     def _op_cell(self, message: dict) -> dict:
         self.cells += 1
         sink = _Capped(self.output_chars)
-        error = None
+        error = exc_type = None
         with _captured(sink):
             try:
                 self._run(message["source"])
             except BaseException as exc:  # noqa: BLE001 - SystemExit included: the cell failed
-                error = _student_traceback(exc)
+                error, exc_type = _student_traceback(exc), type(exc).__name__
         _close_figures()
-        return {"op": "cell_done", "ok": error is None, "output": sink.text(), "error": error,
+        return {"op": "cell_done", "ok": error is None, "output": sink.text(), "error": error, "exc_type": exc_type,
                 "functions": self._functions()}
 
     def _run(self, source: str) -> None:
