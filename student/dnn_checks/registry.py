@@ -248,7 +248,7 @@ class Registry:
         shrunk = _shrunk.get()
         outcomes = list(_outcomes(f"{self.kind}/{function}", properties, student, callees,
                                   shrink=shrunk is None or function not in shrunk))
-        if shrunk is not None and any(not o.passed and o.needs is None and not o.fatal for o, _ in outcomes):
+        if shrunk is not None and any(o.shrinkable for o, _ in outcomes):
             shrunk.add(function)
         diagnoses = _diagnoses(function, [outcome for outcome, _ in outcomes], diagnose,
                                lambda: _stored_calls(function, student, callees))

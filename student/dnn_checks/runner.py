@@ -104,6 +104,12 @@ class Outcome:
     seen: tuple[tuple[Call, ...], ...] = ()
     failure: Failure | None = None
 
+    @property
+    def shrinkable(self) -> bool:
+        """Failed on what the student's code did (not a function missing or unfinished, not a dead process):
+        a failure whose input hypothesis can shrink."""
+        return not self.passed and not self.fatal and self.needs is None
+
 
 @dataclass
 class RecordingStudent:
@@ -174,7 +180,7 @@ def run_property(test: Test, student: Student, *, key: str, given_: st.SearchStr
             continue
         tried += 1
         if failure:
-            shrunk = search.shrink(test, recorder) if shrink and not failure.fatal and not failure.needs else None
+            shrunk = search.shrink(test, recorder) if shrink and failure.shrinkable else None
             return replace(shrunk, seen=(failure.calls,)) if shrunk else failure
     return Outcome(True) if tried else Outcome(False, NO_EXAMPLE, failure="no_example")
 
