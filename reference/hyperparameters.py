@@ -12,7 +12,7 @@ import numpy as np
 Spec = tuple[Any, ...]
 
 
-def _draws(spec: Spec, n: int, rng: np.random.Generator) -> list[Any]:
+def draw_values(spec: Spec, n: int, rng: np.random.Generator) -> list[Any]:
     """n values of one hyper-parameter: 10 ** U(log10 low, log10 high), U(low, high), integers in
     [low, high] or options each with probability 1 / len(options)."""
     kind, *bounds = spec
@@ -32,5 +32,5 @@ def sample_hyperparameters(space: Mapping[str, Spec], n: int, rng: np.random.Gen
 
     space: {name: ("log" | "uniform" | "int", low, high) or ("choice", options)} -> list of n dicts
     """
-    columns = [(name, _draws(spec, n, rng)) for name, spec in space.items()]
+    columns = [(name, draw_values(spec, n, rng)) for name, spec in space.items()]
     return [{name: values[i] for name, values in columns} for i in range(n)]

@@ -9,7 +9,7 @@ import numpy as np
 from dnn_checks.statistics import KS_BOUND, Z_BOUND, uniform_distance
 
 from autograder.mistakes._catalog import Catalog
-from reference.hyperparameters import Spec, _draws, sample_hyperparameters
+from reference.hyperparameters import Spec, draw_values, sample_hyperparameters
 
 Space = Mapping[str, Spec]
 
@@ -55,7 +55,7 @@ mistake = catalog.mistake
 
 def _with(space: Space, n: int, rng: np.random.Generator, kind: str, wrong: Any) -> list[dict[str, Any]]:
     """The correct draws, but those of the names of ``kind`` by ``wrong(bounds, n, rng)``."""
-    columns = [(name, wrong(spec[1:], n, rng) if spec[0] == kind else _draws(spec, n, rng))
+    columns = [(name, wrong(spec[1:], n, rng) if spec[0] == kind else draw_values(spec, n, rng))
                for name, spec in space.items()]
     return [{name: values[i] for name, values in columns} for i in range(n)]
 
