@@ -71,12 +71,27 @@ def test_scores_statuses_and_reasons(tiny_class: Path) -> None:
     assert {s: (r["score"], r["error"] is None) for s, r in students.items()} == {
         "alice": (5.0, True), "bob": (0.0, True), "carol": (0.0, False), "dave": (0.0, False), "erin": (5.0, True)}
     assert students["dave"]["error"] == "not submitted"
-    assert "carol/a1/a1.ipynb: is not valid JSON" in students["carol"]["error"]
+    assert students["carol"]["error"].startswith("a1.ipynb: is not valid JSON (")
     statuses = {s: {gid: c["status"] for gid, c in r["notebooks"]["a1"]["cells"].items()} for s, r in students.items()}
     assert statuses["alice"] == statuses["erin"] == {"test_double": "passed", "test_square": "passed", "essay": "manual"}
     assert statuses["bob"] == {"test_double": "failed", "test_square": "crashed", "essay": "manual"}
     assert set(statuses["carol"].values()) == set(statuses["dave"].values()) == {"not_run"}
     assert "double(3,) gave 5, expected 6" in students["bob"]["notebooks"]["a1"]["cells"]["test_double"]["feedback"]
+
+
+def test_a_damaged_notebook_is_named_as_the_student_knows_it_wherever_they_read_why(tiny_class: Path) -> None:
+    from autograder.grading.gradebook import open_gradebook
+
+    said = "a1.ipynb: is not valid JSON ("
+    shown = {"grades.json": read_json(tiny_class / "grades.json")["students"]["carol"],
+             "result": read_json(store.results_dir(tiny_class, "a1") / "carol.json"),
+             "feedback page": (tiny_class / "feedback" / "carol" / "a1" / "a1.html").read_text()}
+    with open_gradebook(tiny_class) as gb:
+        shown["comments"] = [gb.find_comment(cell, "a1", "a1", "carol").auto_comment for cell in ("double", "square")]
+    for where, text in shown.items():
+        text = json.dumps(text)
+        assert str(tiny_class) not in text and "submitted/" not in text and said in text, where
+        assert text.count("a1.ipynb:") == text.count(said), where
 
 
 def test_the_table_lists_every_student(tiny_class: Path) -> None:

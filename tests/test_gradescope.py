@@ -203,3 +203,16 @@ def test_a_submission_of_another_assignment_is_refused_not_graded() -> None:
     data = results_json(result, {}, version="v1")
     validate(data)
     assert data["tests"] == [] and "its cells belong to 'a2'" in data["output"]
+
+
+def test_a_notebook_that_could_not_be_graded_beside_one_that_was_is_named_once() -> None:
+    from autograder.staff.feedback import error
+
+    ungraded = {"test_x": CellResult("test_x", "not_run", 0.0, 1.0)}
+    result = StudentResult({"a": NotebookResult({"test_relu": split_cell()}),
+                            "b": NotebookResult(ungraded, (Note("unreadable", None, "b.ipynb: is not valid JSON"),)),
+                            "c": NotebookResult(ungraded, (Note("not_submitted"),))})
+    data = results_json(result, {}, version="v1")
+    validate(data)
+    assert data["output"] == "b.ipynb: is not valid JSON\nc.ipynb: not submitted"
+    assert error(result) == "b.ipynb: is not valid JSON; c.ipynb: not submitted"

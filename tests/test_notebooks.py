@@ -6,7 +6,7 @@ crashing, every exercise scoring 0 with "not implemented"; the release is what
 test and no import of ``reference`` or ``autograder``; every graded cell runs the checks of
 the functions it names, for the points the registries give them, and every check has a
 graded cell; plot and training cells (tag ``skip-grading``) define nothing a graded cell
-needs; each ``dnn_helpers.py`` is what ``python -m autograder.build.helpers_module`` generates.
+needs, and those that run the student's functions are wrapped in ``needs_working``; each ``dnn_helpers.py`` is what ``python -m autograder.build.helpers_module`` generates.
 """
 
 from __future__ import annotations
@@ -188,6 +188,36 @@ def test_skipped_cells_define_nothing_that_other_cells_read(assignment: str) -> 
         assert not grading(cell), f"{cell.id}: a skip-grading cell carries nbgrader metadata"
         shared = global_writes(cell.source) & (needed | set(FUNCTIONS))
         assert not shared, f"{cell.id} (skip-grading) defines {sorted(shared)}, which other cells read"
+
+
+def runs_student_code(source: str, dependent: set[str]) -> bool:
+    """Whether the cell's top level runs code (not only ``def``, ``class`` and imports) and it reads one of the
+    ``dependent`` names."""
+    definitions = (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+    runs = any(not isinstance(node, definitions) for node in ast.parse(source).body)
+    return runs and bool(global_reads(source) & dependent)
+
+
+def is_wrapped(source: str) -> bool:
+    """The cell's code, but for its imports, is one ``with needs_working(globals()):``."""
+    body = [node for node in ast.parse(source).body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+    return (len(body) == 1 and isinstance(body[0], ast.With)
+            and [ast.unparse(item.context_expr) for item in body[0].items] == ["needs_working(globals())"])
+
+
+@pytest.mark.parametrize("assignment", present("source"))
+def test_plot_cells_that_run_student_code_name_the_function_to_fix(assignment: str) -> None:
+    """Every cell outside nbgrader's (plots, demonstrations) whose code runs the functions the notebook teaches,
+    or what the notebook built from them (a training loop, its parameters), is wrapped in needs_working."""
+    dependent, unwrapped = set(taught_in(assignment)), []
+    for index, cell in enumerate(read(notebook_path("source", assignment)).cells):
+        if cell.cell_type != "code" or grading(cell).get("solution") or grading(cell).get("grade"):
+            continue
+        if global_reads(cell.source) & dependent:
+            dependent |= global_writes(cell.source)
+        if not grading(cell) and runs_student_code(cell.source, dependent) and not is_wrapped(cell.source):
+            unwrapped.append(f"cell {index} ({cell.source.splitlines()[0]!r})")
+    assert not unwrapped, f"wrap in `with needs_working(globals()):` {unwrapped}"
 
 
 # --- dnn_helpers.py ------------------------------------------------------------------

@@ -78,8 +78,8 @@ def test_flags_say_what_to_look_at_and_ignore_unfinished_exercises() -> None:
         ("timeout", "test_relu: cell relu stopped the worker: The cell did not finish: it ran for more than 60 s "
                     "and was stopped."),
         ("bad value", "test_tanh: tanh returned something that is not a number, an array or a container")]
-    assert [(f.kind, f.detail) for f in flags(CLASS["dan"])] == [("not submitted", "nb: not submitted")]
-    assert [(f.kind, f.detail) for f in flags(CLASS["eve"])] == [("unreadable", "nb: nb.ipynb: is not valid JSON")]
+    assert [(f.kind, f.detail) for f in flags(CLASS["dan"])] == [("not submitted", "nb.ipynb: not submitted")]
+    assert [(f.kind, f.detail) for f in flags(CLASS["eve"])] == [("unreadable", "nb.ipynb: is not valid JSON")]
 
 
 @pytest.mark.parametrize(("failure", "flagged"), [

@@ -86,7 +86,7 @@ def test_feedback_is_the_notes_then_the_checks_report() -> None:
     assert tanh.startswith("Note: cell tanh raised an error: Traceback\nZeroDivisionError") and NOT_IMPLEMENTED in tanh
     assert feedback.cell_text(notebook.cells["essay"], notebook) == feedback.MANUAL
     assert feedback.texts(result)["b1"] == {"test_x": "Not submitted."}
-    assert feedback.error(result) == "b1: not submitted"
+    assert feedback.error(result) == "b1.ipynb: not submitted"
 
 
 def test_a_test_cell_that_could_not_run_says_so_last() -> None:
@@ -130,7 +130,7 @@ def test_the_contract_json_has_exactly_the_contract_keys_and_each_cell_its_statu
     cells = data["students"]["ann"]["notebooks"]["a1"]["cells"]
     assert {gid: c["status"] for gid, c in cells.items()} == {"test_relu": "partial", "test_tanh": "error",
                                                               "essay": "manual"}
-    assert data["students"]["ann"]["error"] == "b1: not submitted"
+    assert data["students"]["ann"]["error"] == "b1.ipynb: not submitted"
     assert cells["test_relu"]["feedback"] == feedback.texts(sample())["a1"]["test_relu"]
 
 

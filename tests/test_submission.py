@@ -13,6 +13,7 @@ from local_session import LocalSession
 from autograder.grading.cells import grade_submission
 from autograder.grading.results import CellResult, Note, StudentResult
 from autograder.grading.submission import SubmissionError, plan, read_source
+from autograder.staff import feedback
 
 
 @pytest.fixture
@@ -86,8 +87,42 @@ def test_invalid_json_names_the_file(root: Path, source) -> None:
     with pytest.raises(SubmissionError, match=r"a1\.ipynb: is not valid JSON"):
         plan(path, source)
     notes = grade(root, path).notebooks["a1"].notes
-    assert [n.kind for n in notes] == ["unreadable"] and notes[0].detail.startswith(str(path))
+    assert [n.kind for n in notes] == ["unreadable"] and notes[0].detail.startswith("a1.ipynb: is not valid JSON")
     assert set(statuses(grade(root, path)).values()) == {"not_run"}
+
+
+def stripped_and_cut() -> nbformat.NotebookNode:
+    """a1 with its nbgrader metadata stripped and its untracked code cells deleted: no longer lined up with it."""
+    nb = tc.source_a1()
+    nb.cells = [cell for cell in nb.cells if cell.cell_type == "markdown" or "solution" in str(cell.metadata)]
+    for cell in nb.cells:
+        cell.metadata = {}
+    return nb
+
+
+def nbformat_2() -> str:
+    data = json.loads(nbformat.writes(tc.source_a1()))
+    data["nbformat"] = 2
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ('{"cells": [', "is not valid JSON"),
+    ("[1, 2, 3]", "is JSON but not a Jupyter notebook"),
+    (nbformat_2(), "is in nbformat 2"),
+    (json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                 "cells": [{"id": "x", "cell_type": "bogus", "source": "", "metadata": {}}]}), "is not a valid notebook"),
+    (tc.source_a2(), "is not a notebook of this assignment"),
+    (stripped_and_cut(), "its cells carry no nbgrader metadata"),
+], ids=["not-json", "not-a-notebook", "nbformat-2", "invalid", "another-assignment", "no-nbgrader-metadata"])
+def test_what_cannot_be_graded_names_the_file_as_the_student_knows_it(root: Path, content, says: str) -> None:
+    result = grade(root, tc.submit(root, "alice", "a1", content))
+    [note] = result.notebooks["a1"].notes
+    assert note.detail.startswith(f"a1.ipynb: {says}")
+    shown = [feedback.error(result), *feedback.texts(result)["a1"].values()]
+    assert all("alice" not in text and text.count("a1.ipynb") == 1 for text in shown), shown
+    page = feedback.page("a1", "alice", "a1", result.notebooks["a1"], feedback.texts(result)["a1"])
+    assert str(root) not in page and "a1.ipynb: " + says in page
 
 
 def test_json_that_is_not_a_notebook(root: Path, source) -> None:
@@ -155,12 +190,8 @@ def test_missing_metadata_keys_are_filled_in(root: Path) -> None:
 
 
 def test_stripped_metadata_that_does_not_line_up_is_rejected(root: Path, source) -> None:
-    nb = tc.source_a1()
-    nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or "solution" in str(c.metadata)]
-    for cell in nb.cells:
-        cell.metadata = {}
     with pytest.raises(SubmissionError, match="carry no nbgrader metadata"):
-        plan(tc.submit(root, "s", "a1", nb), source)
+        plan(tc.submit(root, "s", "a1", stripped_and_cut()), source)
 
 
 def test_renamed_function_is_a_missing_function(root: Path) -> None:

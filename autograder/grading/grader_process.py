@@ -17,7 +17,6 @@ worker's disk under that hash (:func:`unpack`).
 
 from __future__ import annotations
 
-import json
 import multiprocessing.util
 import os
 import resource
@@ -90,8 +89,8 @@ def grade_task(task: dict[str, Any]) -> dict[str, Any]:
 
 def grade_shipped(task: dict[str, Any], files: Mapping[str, bytes]) -> dict[str, Any]:
     """Grade a task that carries its submission, with the course ``files`` (``{path in the course: bytes}``,
-    hashed as ``task["course"]``) unpacked on this machine; JSON-able values come back, where a path in a
-    note names the course folder it came from (``task["origin"]``), as the local pool's results do."""
+    hashed as ``task["course"]``) unpacked on this machine; JSON-able values come back, as the local pool's
+    results do (their notes name no folder of either machine)."""
     with _lock:
         root = unpack(task["course"], files)
         folder = root / "submitted" / task["student"] / task["assignment"]
@@ -101,13 +100,9 @@ def grade_shipped(task: dict[str, Any], files: Mapping[str, bytes]) -> dict[str,
             paths = {name: folder / f"{PurePosixPath(name).name}.ipynb" for name in task["notebooks"]}
             for name, content in task["notebooks"].items():
                 paths[name].write_bytes(content)
-            graded = grade_task({**task, "root": str(root), "notebooks": {n: str(p) for n, p in paths.items()}})
+            return grade_task({**task, "root": str(root), "notebooks": {n: str(p) for n, p in paths.items()}})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    if "result" in graded:
-        here, there = (json.dumps(str(path))[1:-1] for path in (root, task["origin"]))
-        graded["result"] = graded["result"].replace(here, there)
-    return graded
 
 
 def unpack(digest: str, files: Mapping[str, bytes]) -> Path:

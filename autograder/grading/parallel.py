@@ -99,9 +99,9 @@ def fingerprint(files: Mapping[str, bytes]) -> str:
 
 def _shipped_task(task: dict[str, Any], digest: str) -> dict[str, Any]:
     """The task with the submission's notebooks and the hash of the course files instead of the course's path
-    (kept as ``origin``, a name only: the worker reads nothing there)."""
+    (the worker reads nothing there)."""
     submitted = course.submission(Path(task["root"]), task["student"], task["assignment"])
-    return {**{k: v for k, v in task.items() if k != "root"}, "origin": task["root"], "course": digest,
+    return {**{k: v for k, v in task.items() if k != "root"}, "course": digest,
             "notebooks": {name: path.read_bytes() for name, path in submitted.notebooks.items()}}
 
 

@@ -6,7 +6,8 @@ solution cells and the student's own unmarked cells come from the submission. Wh
 student's copy got wrong (deleted or duplicated cells, stripped metadata, an old nbformat)
 is repaired where nbgrader would repair it and said in a :class:`~autograder.grading.results.Note`;
 what cannot be repaired (not JSON, the wrong assignment) raises :class:`SubmissionError` with the
-file and the reason.
+file and the reason. Those messages reach the student: they name the notebook by its file name in the
+student's submission, never by its path on the grading machine.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ MAX_NOTEBOOK_BYTES = 64 << 20
 
 
 class SubmissionError(Exception):
-    """The notebook cannot be graded as a whole; ``str(self)`` names the file and the reason, ``kind``
-    is ``"unreadable"`` or ``"wrong_assignment"``."""
+    """The notebook cannot be graded as a whole; ``str(self)`` is ``"<file name>: <the reason>"`` (the file's
+    name only: the student reads it), ``kind`` is ``"unreadable"`` or ``"wrong_assignment"``."""
 
     def __init__(self, message: str, *, kind: NoteKind = "unreadable") -> None:
         super().__init__(message)
@@ -97,16 +98,16 @@ def read_submitted(path: Path) -> tuple[NotebookNode, list[Note]]:
     """The submitted notebook as nbformat 4, and notes on what had to be upgraded or filled in."""
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            raise SubmissionError(f"{path}: is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB; "
+            raise SubmissionError(f"{path.name}: is larger than {MAX_NOTEBOOK_BYTES >> 20} MiB; "
                                   "clear its outputs and resubmit")
         data = json.loads(path.read_bytes())
     except OSError as exc:
-        raise SubmissionError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise SubmissionError(f"{path.name}: cannot be read ({exc.strerror})") from None
     except (ValueError, RecursionError) as exc:
-        raise SubmissionError(f"{path}: is not valid JSON ({exc}); the file is damaged, "
+        raise SubmissionError(f"{path.name}: is not valid JSON ({exc}); the file is damaged, "
                               "resubmit the notebook saved from Jupyter") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells", data.get("worksheets")), list):
-        raise SubmissionError(f"{path}: is JSON but not a Jupyter notebook (it has no cells)")
+        raise SubmissionError(f"{path.name}: is JSON but not a Jupyter notebook (it has no cells)")
     notes = _fill_in(data)
     if data.get("nbformat") == 3:
         notes.append(Note("repaired", None, "the notebook was in nbformat 3 and was upgraded to nbformat 4"))
@@ -133,14 +134,14 @@ def _fill_in(data: dict[str, Any]) -> list[Note]:
 def _as_v4(path: Path, data: dict[str, Any]) -> NotebookNode:
     version = data.get("nbformat")
     if version not in (3, 4):
-        raise SubmissionError(f"{path}: is in nbformat {version!r}; only nbformat 4 (and 3, upgraded) is graded")
+        raise SubmissionError(f"{path.name}: is in nbformat {version!r}; only nbformat 4 (and 3, upgraded) is graded")
     try:
         nb = nbformat.reads(json.dumps(data), as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # noqa: BLE001 - nbformat raises several types for broken notebooks
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         upgrade = " (it is in nbformat 3 and could not be upgraded)" if version == 3 else ""
-        raise SubmissionError(f"{path}: is not a valid notebook{upgrade}: {first_line}") from None
+        raise SubmissionError(f"{path.name}: is not a valid notebook{upgrade}: {first_line}") from None
     return nb
 
 
@@ -167,7 +168,7 @@ def _matched_cells(path: Path, nb: NotebookNode, source: SourceNotebook,
     if ids & known:
         return [(gid if gid in known else None, cell) for gid, cell in cells], notes
     if ids:
-        raise SubmissionError(f"{path}: is not a notebook of this assignment ({_guess(ids, others)})",
+        raise SubmissionError(f"{path.name}: is not a notebook of this assignment ({_guess(ids, others)})",
                               kind="wrong_assignment")
     return _by_position(path, nb.cells, source), [*notes, Note("repaired", None, (
         "the nbgrader metadata of the cells was stripped: they were matched to the assignment's cells by position"))]
@@ -199,7 +200,7 @@ def _by_position(path: Path, cells: list[NotebookNode],
     """Match a notebook stripped of nbgrader metadata when its code cells line up one to one with the source's."""
     code = [cell for cell in cells if cell.cell_type == "code"]
     if len(code) != len(source.layout) or not any(source.layout):
-        raise SubmissionError(f"{path}: its cells carry no nbgrader metadata (it was stripped, or the notebook "
+        raise SubmissionError(f"{path.name}: its cells carry no nbgrader metadata (it was stripped, or the notebook "
                               "was not made from the released one) and they do not line up with the "
                               "assignment's; resubmit the released notebook with your answers in it")
     ids = iter(source.layout)

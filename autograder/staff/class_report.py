@@ -72,7 +72,7 @@ def flags(result: StudentResult) -> list[Flag]:
     for name, notebook in result.notebooks.items():
         if notebook.notes:
             found.append(Flag(NOTEBOOK_FLAGS.get(notebook.notes[0].kind, "unreadable"),
-                              f"{name}: {notebook_error(notebook)}"))
+                              notebook_error(notebook, name) or ""))
             continue
         found += [flag for gid, cell in notebook.cells.items() for flag in _cell_flags(gid, cell)]
     return list(dict.fromkeys(found))

@@ -40,6 +40,8 @@ NOTES = {
     "grader_failed": "the grader failed on this submission ({detail}); run the command again to grade it",
     "budget_spent": "Not run: {detail} before this cell.",
 }
+#: The notes whose detail starts with the notebook's file name (a ``SubmissionError``'s: "a1.ipynb: is not valid JSON").
+NAMING = frozenset({"unreadable", "wrong_assignment"})
 MANUAL = "This answer is graded by hand."
 #: The kinds of checks a test cell runs.
 KINDS: tuple[Kind, ...] = ("visible", "hidden")
@@ -55,16 +57,18 @@ def note_text(note: Note) -> str:
     return NOTES.get(note.kind, "{detail}").format(cell=note.cell, detail=note.detail)
 
 
-def notebook_error(notebook: NotebookResult) -> str | None:
-    """Why the notebook could not be graded as a whole (None when it was)."""
-    return "; ".join(note_text(note) for note in notebook.notes) or None
+def notebook_error(notebook: NotebookResult, name: str | None = None) -> str | None:
+    """Why the notebook could not be graded as a whole (None when it was); with its ``name``, each reason
+    starts with the notebook's file name, once (a note of the :data:`NAMING` kinds says it already)."""
+    return "; ".join(note_text(note) if name is None or note.kind in NAMING else f"{name}.ipynb: {note_text(note)}"
+                     for note in notebook.notes) or None
 
 
 def error(result: StudentResult) -> str | None:
     """Why the submission could not be graded as a whole: its notebooks' errors (named when several)."""
     named = len(result.notebooks) > 1
-    errors = [f"{name}: {why}" if named else why
-              for name, notebook in result.notebooks.items() if (why := notebook_error(notebook))]
+    errors = [why for name, notebook in result.notebooks.items()
+              if (why := notebook_error(notebook, name if named else None))]
     return "; ".join(errors) or None
 
 

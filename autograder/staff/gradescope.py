@@ -97,7 +97,7 @@ def results_json(result: StudentResult, kinds: Mapping[tuple[str, str], str], *,
     tests = [_test(f"{name}: {gid}" if len(result.notebooks) > 1 else gid, number, cell, kind,
                    outputs[name, gid, kind], hidden=hidden, version=version)
              for name, number, gid, cell, kind in parts]
-    errors = [f"{name}.ipynb: {why}" for name, nb in result.notebooks.items() if (why := notebook_error(nb))]
+    errors = [why for name, nb in result.notebooks.items() if (why := notebook_error(nb, name))]
     return {"score": round(sum(t["score"] for t in tests), 9), "execution_time": round(seconds or result.seconds, 3),
             "output": "\n".join(errors) or "Graded by the course's autograder.", "output_format": "text",
             "visibility": VISIBLE, "stdout_visibility": "hidden", "extra_data": _replay(version), "tests": tests}
@@ -236,7 +236,6 @@ def run(home: Path) -> dict[str, Any]:
             result = batch.outcomes[0].result
             data = results_json(result, cell_kinds(root, assignment), version=batch.version,
                                 hidden=settings["hidden_visibility"], seconds=time.perf_counter() - began)
-            data["output"] = data["output"].replace(f"{folder}/", "")  # the scratch folder means nothing to them
         except CourseError as exc:
             data = refusal(str(exc), settings["notebooks"], seconds=time.perf_counter() - began)
     (home / "results").mkdir(parents=True, exist_ok=True)
