@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dnn_checks.results import Kind
+from packaging.specifiers import SpecifierSet
 
 from autograder import course
 from autograder.build.helpers_module import ROOT
@@ -58,6 +59,8 @@ STUDENT = "student"
 #: What the kit's source is made of (relative to the repository), and what of it is left out.
 KIT = ("pyproject.toml", "README.md", "autograder", "reference", "student")
 JUNK = {"__pycache__", ".hypothesis", ".ipynb_checkpoints"}
+#: Pythons setup.sh may install: Ubuntu 22.04's python3.11 (3.11.0), Debian 12's 3.11.2, Ubuntu 24.04's 3.12, ...
+PYTHONS = ("3.11.0", "3.11.2", "3.12.0", "3.13.0", "3.14.0")
 #: Gradescope runs setup.sh once, as root, when it builds the autograder's image (Ubuntu 22.04 or later).
 SETUP = """#!/usr/bin/env bash
 # Installs bubblewrap (the sandbox), a Python 3.11+, and the kit with the versions it was tested with.
@@ -180,9 +183,20 @@ def build(root: Path, assignment: str, output: Path, *, hidden: HiddenVisibility
 
 def constraints() -> str:
     """``name==version`` of every package installed here from an index (not the kit): what setup.sh installs."""
-    found = {d.metadata["Name"].lower(): d.version for d in metadata.distributions()
+    found = {d.metadata["Name"].lower(): (d.version, d.metadata["Requires-Python"]) for d in metadata.distributions()
              if d.metadata["Name"] and not d.read_text("direct_url.json")}
-    return "".join(f"{name}=={version}\n" for name, version in sorted(found.items()))
+    return "".join(pin(name, version, requires) for name, (version, requires) in sorted(found.items()))
+
+
+def pin(name: str, version: str, requires_python: str | None) -> str:
+    """The constraint line(s) of one package: ``name==version``, only for the Pythons it installs on where that
+    excludes one setup.sh may use (soupsieve 4.1.4 needs 3.11.5; Debian 12 has 3.11.2): there pip chooses."""
+    line = f"{name}=={version}"
+    specifiers = SpecifierSet(requires_python or "")
+    if all(specifiers.contains(python, prereleases=True) for python in PYTHONS):
+        return line + "\n"
+    marker = " and ".join(f'python_full_version {s.operator} "{s.version}"' for s in specifiers)
+    return f"# {line} needs Python {specifiers}: on another Python, pip chooses\n{line}; {marker}\n"
 
 
 def _kit_files() -> list[Path]:
