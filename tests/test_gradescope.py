@@ -15,7 +15,7 @@ from dnn_checks.results import CheckResult, PropertyResult
 
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
 from autograder.mistakes import mistakes_of
-from autograder.sandbox.bubblewrap import check_available
+from autograder.sandbox.bubblewrap import check_available, mode
 from autograder.staff.gradescope import pin, results_json
 
 UNAVAILABLE = check_available()
@@ -147,6 +147,7 @@ def test_a_correct_submission_under_another_name_earns_every_autograded_point(un
     assert data["score"] == 5.0 and [t["name"] for t in data["tests"]] == ["test_double", "test_square"]
     assert all(t["status"] == "passed" and t["visibility"] == "hidden" for t in data["tests"])
     assert all(t["extra_data"]["grader_version"] == data["extra_data"]["grader_version"] for t in data["tests"])
+    assert data["extra_data"]["sandbox"] == mode() != "insecure"  # what graded it: the sandbox, not the bare machine
 
 
 @sandboxed

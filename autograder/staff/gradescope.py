@@ -25,6 +25,8 @@ feedback (HTML, the checks' reports only: never test code), visibility (the hidd
 instructor chose: ``after_due_date`` or ``hidden``), the catalog's names of the mistakes the hidden
 checks diagnosed (``tags``), the seconds its test cell ran, and what replays it (``extra_data``:
 the grader's version and hypothesis's; the examples are derandomized, seeded by each property's name).
+:func:`run` adds, to a graded submission's ``extra_data``, the mode it was graded in: ``nested``, ``flat`` (the
+sandbox) or ``insecure``.
 """
 
 from __future__ import annotations
@@ -232,6 +234,7 @@ def run(home: Path) -> dict[str, Any]:
     ``home/results/results.json``."""
     from autograder.course import CourseError
     from autograder.grading.batch import grade_assignment
+    from autograder.sandbox.bubblewrap import mode
     from autograder.staff.exports import cell_kinds
 
     began = time.perf_counter()
@@ -251,6 +254,8 @@ def run(home: Path) -> dict[str, Any]:
             data = results_json(result, cell_kinds(root, assignment), version=batch.version,
                                 hidden=settings["hidden_visibility"], seconds=time.perf_counter() - began)
             data["output"] = data["output"].replace(f"{folder}/", "")  # the scratch folder means nothing to them
+            if data["tests"]:  # graded: by what (a refusal says why, nothing more)
+                data["extra_data"]["sandbox"] = "insecure" if settings["insecure"] else mode()
         except CourseError as exc:
             data = refusal(str(exc), settings["notebooks"], seconds=time.perf_counter() - began)
     (home / "results").mkdir(parents=True, exist_ok=True)
