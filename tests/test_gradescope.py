@@ -15,8 +15,8 @@ from dnn_checks.results import CheckResult, PropertyResult
 
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
 from autograder.mistakes import mistakes_of
-from autograder.sandbox.bubblewrap import check_available
-from autograder.staff.gradescope import results_json
+from autograder.sandbox.bubblewrap import check_available, mode
+from autograder.staff.gradescope import pin, results_json
 
 UNAVAILABLE = check_available()
 NEEDS_SANDBOX = (pytest.mark.sandbox, pytest.mark.slow,
@@ -99,11 +99,23 @@ def test_the_zip_holds_the_scripts_the_pinned_kit_and_the_source_notebooks(unpac
             "kit/autograder/cli.py", "kit/student/dnn_checks/graded.py", "course/nbgrader_config.py",
             "course/source/a1/a1.ipynb", "course/source/a2/a2.ipynb", "course/release/a1/helpers.py"} <= names
     assert not any("__pycache__" in name for name in names)
-    pins = (unpacked / "constraints.txt").read_text().splitlines()
+    pins = [line for line in (unpacked / "constraints.txt").read_text().splitlines() if not line.startswith("#")]
     assert "hypothesis==6.155.2" in pins and all("==" in line for line in pins)
     assert subprocess.run(["bash", "-n", str(unpacked / "setup.sh")]).returncode == 0
     assert "bubblewrap" in (unpacked / "setup.sh").read_text()
     assert json.loads((unpacked / "settings.json").read_text())["hidden_visibility"] == "hidden"
+
+
+@pytest.mark.parametrize("python", ["3.11.0", "3.11.2", "3.11.7", "3.12.3"])
+def test_a_pin_applies_only_on_the_pythons_its_version_installs_on(python: str) -> None:
+    from packaging.requirements import Requirement
+
+    assert pin("numpy", "2.4.6", ">=3.11") == "numpy==2.4.6\n" and pin("six", "1.17.0", None) == "six==1.17.0\n"
+    comment, line = pin("soupsieve", "4.1.4", ">=3.11.5").splitlines()  # Debian 12's Python is 3.11.2
+    assert comment.startswith("# soupsieve==4.1.4 needs Python >=3.11.5")
+    requirement = Requirement(line)
+    assert str(requirement.specifier) == "==4.1.4"
+    assert requirement.marker.evaluate({"python_full_version": python}) == (python >= "3.11.5")
 
 
 def autograde(unpacked: Path, home: Path, files: dict[str, str | bytes]) -> dict:
@@ -135,6 +147,7 @@ def test_a_correct_submission_under_another_name_earns_every_autograded_point(un
     assert data["score"] == 5.0 and [t["name"] for t in data["tests"]] == ["test_double", "test_square"]
     assert all(t["status"] == "passed" and t["visibility"] == "hidden" for t in data["tests"])
     assert all(t["extra_data"]["grader_version"] == data["extra_data"]["grader_version"] for t in data["tests"])
+    assert data["extra_data"]["sandbox"] == mode() != "insecure"  # what graded it: the sandbox, not the bare machine
 
 
 @sandboxed
@@ -168,6 +181,28 @@ def test_what_cannot_be_graded_is_refused_with_the_reason(unpacked: Path, tmp_pa
     assert data["tests"] == [] and data["extra_data"] == {"refused": True} and says in data["output"]
     assert data["output"].startswith("Your submission was not graded: ")
     assert data["output"].endswith("This assignment takes a1.ipynb.") and "/tmp" not in data["output"]
+
+
+def test_without_the_sandbox_the_student_is_told_it_is_not_their_fault(unpacked: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograder.staff import gradescope
+
+    monkeypatch.setattr("autograder.sandbox.bubblewrap.check_available", lambda: "bwrap: No permissions")
+    home = tmp_path / "autograder"
+    (home / "submission").mkdir(parents=True)
+    (home / "source").symlink_to(unpacked)
+    (home / "submission" / "a1.ipynb").write_text(notebook({}))
+    assert gradescope.sandbox_check(home).startswith("WARNING: the sandbox cannot start in this image (bwrap: No perm")
+    data = gradescope.run(home)
+    assert data == json.loads((home / "results" / "results.json").read_text()) and data["tests"] == []
+    validate(data)
+    assert "not of your work: please tell your instructor" in data["output"] and "--insecure" not in data["output"]
+    assert data["extra_data"] == {"refused": True, "sandbox": "unavailable: bwrap: No permissions"}
+    insecure = tmp_path / "insecure"
+    (insecure / "source").mkdir(parents=True)
+    settings = json.loads((unpacked / "settings.json").read_text())
+    (insecure / "source" / "settings.json").write_text(json.dumps({**settings, "insecure": True}))
+    assert gradescope.sandbox_check(insecure) == "sandbox not used: the zip was built with --insecure"
 
 
 def split_cell() -> CellResult:

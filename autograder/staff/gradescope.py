@@ -25,6 +25,8 @@ feedback (HTML, the checks' reports only: never test code), visibility (the hidd
 instructor chose: ``after_due_date`` or ``hidden``), the catalog's names of the mistakes the hidden
 checks diagnosed (``tags``), the seconds its test cell ran, and what replays it (``extra_data``:
 the grader's version and hypothesis's; the examples are derandomized, seeded by each property's name).
+:func:`run` adds, to a graded submission's ``extra_data``, the mode it was graded in: ``nested``, ``flat`` (the
+sandbox) or ``insecure``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dnn_checks.results import Kind
+from packaging.specifiers import SpecifierSet
 
 from autograder import course
 from autograder.build.helpers_module import ROOT
@@ -58,6 +61,8 @@ STUDENT = "student"
 #: What the kit's source is made of (relative to the repository), and what of it is left out.
 KIT = ("pyproject.toml", "README.md", "autograder", "reference", "student")
 JUNK = {"__pycache__", ".hypothesis", ".ipynb_checkpoints"}
+#: Pythons setup.sh may install: Ubuntu 22.04's python3.11 (3.11.0), Debian 12's 3.11.2, Ubuntu 24.04's 3.12, ...
+PYTHONS = ("3.11.0", "3.11.2", "3.12.0", "3.13.0", "3.14.0")
 #: Gradescope runs setup.sh once, as root, when it builds the autograder's image (Ubuntu 22.04 or later).
 SETUP = """#!/usr/bin/env bash
 # Installs bubblewrap (the sandbox), a Python 3.11+, and the kit with the versions it was tested with.
@@ -74,7 +79,7 @@ else
 fi
 "$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --constraint /autograder/source/constraints.txt /autograder/source/kit
-/autograder/venv/bin/python -c 'from autograder.sandbox.bubblewrap import check_available as c; print(c() or "sandbox ok")'
+/autograder/venv/bin/python -c 'from autograder.staff.gradescope import sandbox_check; print(sandbox_check())'
 """
 #: Gradescope runs run_autograder for every submission (AUTOGRADER_PYTHON and AUTOGRADER_HOME: for a test).
 RUN = """#!/usr/bin/env bash
@@ -101,6 +106,17 @@ def results_json(result: StudentResult, kinds: Mapping[tuple[str, str], str], *,
     return {"score": round(sum(t["score"] for t in tests), 9), "execution_time": round(seconds or result.seconds, 3),
             "output": "\n".join(errors) or "Graded by the course's autograder.", "output_format": "text",
             "visibility": VISIBLE, "stdout_visibility": "hidden", "extra_data": _replay(version), "tests": tests}
+
+
+def sandbox_down(why: str, *, seconds: float = 0.0) -> dict[str, Any]:
+    """A submission not graded because the sandbox cannot start in this container: no test; for the student,
+    that it is not their work's fault and whom to tell; ``why`` for the instructor, in ``extra_data``."""
+    return {"score": 0.0, "execution_time": round(seconds, 3),
+            "output": "Your submission was not graded: the autograder could not start the sandbox it runs notebooks "
+                      "in on this Gradescope server. This is a problem of the course's autograder, not of your "
+                      "work: please tell your instructor, and submit again once they have fixed it.",
+            "output_format": "text", "visibility": VISIBLE, "stdout_visibility": "hidden",
+            "extra_data": {"refused": True, "sandbox": f"unavailable: {why}"}, "tests": []}
 
 
 def refusal(why: str, notebooks: list[str], *, seconds: float = 0.0) -> dict[str, Any]:
@@ -180,9 +196,20 @@ def build(root: Path, assignment: str, output: Path, *, hidden: HiddenVisibility
 
 def constraints() -> str:
     """``name==version`` of every package installed here from an index (not the kit): what setup.sh installs."""
-    found = {d.metadata["Name"].lower(): d.version for d in metadata.distributions()
+    found = {d.metadata["Name"].lower(): (d.version, d.metadata["Requires-Python"]) for d in metadata.distributions()
              if d.metadata["Name"] and not d.read_text("direct_url.json")}
-    return "".join(f"{name}=={version}\n" for name, version in sorted(found.items()))
+    return "".join(pin(name, version, requires) for name, (version, requires) in sorted(found.items()))
+
+
+def pin(name: str, version: str, requires_python: str | None) -> str:
+    """The constraint line(s) of one package: ``name==version``, only for the Pythons it installs on where that
+    excludes one setup.sh may use (soupsieve 4.1.4 needs 3.11.5; Debian 12 has 3.11.2): there pip chooses."""
+    line = f"{name}=={version}"
+    specifiers = SpecifierSet(requires_python or "")
+    if all(specifiers.contains(python, prereleases=True) for python in PYTHONS):
+        return line + "\n"
+    marker = " and ".join(f'python_full_version {s.operator} "{s.version}"' for s in specifiers)
+    return f"# {line} needs Python {specifiers}: on another Python, pip chooses\n{line}; {marker}\n"
 
 
 def _kit_files() -> list[Path]:
@@ -218,11 +245,15 @@ def run(home: Path) -> dict[str, Any]:
     ``home/results/results.json``."""
     from autograder.course import CourseError
     from autograder.grading.batch import grade_assignment
+    from autograder.sandbox.bubblewrap import check_available, mode
     from autograder.staff.exports import cell_kinds
 
     began = time.perf_counter()
     settings = json.loads((home / "source" / "settings.json").read_text())
     assignment = settings["assignment"]
+    down = None if settings["insecure"] else check_available()
+    if down:
+        return _write(home, sandbox_down(down, seconds=time.perf_counter() - began))
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch:
         root = Path(shutil.copytree(home / "source" / "course", Path(scratch) / "course"))
         handed_in = sorted(p for p in (home / "submission").rglob("*.ipynb") if not JUNK & set(p.parts))
@@ -236,11 +267,32 @@ def run(home: Path) -> dict[str, Any]:
             result = batch.outcomes[0].result
             data = results_json(result, cell_kinds(root, assignment), version=batch.version,
                                 hidden=settings["hidden_visibility"], seconds=time.perf_counter() - began)
+            if data["tests"]:  # graded: by what (a refusal says why, nothing more)
+                data["extra_data"]["sandbox"] = "insecure" if settings["insecure"] else mode()
         except CourseError as exc:
             data = refusal(str(exc), settings["notebooks"], seconds=time.perf_counter() - began)
+    return _write(home, data)
+
+
+def _write(home: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Write ``data`` as ``home/results/results.json``; return it."""
     (home / "results").mkdir(parents=True, exist_ok=True)
     store.write_atomic(home / "results" / "results.json", json.dumps(data, indent=1))
     return data
+
+
+def sandbox_check(home: Path = Path("/autograder")) -> str:
+    """setup.sh's last line: "sandbox ok", or a warning that every submission will be refused (the zip was not built
+    with ``--insecure`` and the sandbox cannot start in this image)."""
+    from autograder.sandbox.bubblewrap import check_available
+
+    settings = json.loads((home / "source" / "settings.json").read_text())
+    if settings["insecure"]:
+        return "sandbox not used: the zip was built with --insecure"
+    why = check_available()
+    return (f"WARNING: the sandbox cannot start in this image ({why}). Every submission will be refused, asking "
+            "the student to tell you. Grade a test submission before students do; rebuild the zip with --insecure "
+            "only if you trust every submission.") if why else "sandbox ok"
 
 
 def place(handed_in: list[Path], folder: Path, notebooks: list[str]) -> None:
