@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,13 +12,18 @@ from pathlib import Path
 
 import pytest
 import tiny_course as tc
+from dnn_checks.graded import taught_in
+from dnn_checks.registry import VISIBLE
 from dnn_checks.results import CheckResult, PropertyResult
 
+from autograder.grading import examples
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
+from autograder.hidden import HIDDEN
 from autograder.mistakes import mistakes_of
 from autograder.sandbox.bubblewrap import check_available, mode
 from autograder.staff.gradescope import pin, results_json
 
+REPO = Path(__file__).resolve().parents[1]
 UNAVAILABLE = check_available()
 NEEDS_SANDBOX = (pytest.mark.sandbox, pytest.mark.slow,
                  pytest.mark.skipif(UNAVAILABLE is not None,
@@ -203,6 +209,24 @@ def test_without_the_sandbox_the_student_is_told_it_is_not_their_fault(unpacked:
     settings = json.loads((unpacked / "settings.json").read_text())
     (insecure / "source" / "settings.json").write_text(json.dumps({**settings, "insecure": True}))
     assert gradescope.sandbox_check(insecure) == "sandbox not used: the zip was built with --insecure"
+
+
+def test_setup_draws_the_examples_into_the_image_so_no_submission_draws_them(monkeypatch: pytest.MonkeyPatch,
+                                                                            tmp_path: Path) -> None:
+    from autograder.staff import gradescope
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    home = tmp_path / "autograder"
+    (home / "source" / "course" / "source").mkdir(parents=True)
+    shutil.copytree(REPO / "source" / "a1_deep_network", home / "source" / "course" / "source" / "a1_deep_network")
+    (home / "source" / "settings.json").write_text(json.dumps({"assignment": "a1_deep_network", "insecure": True}))
+    assert gradescope.setup(home) == "sandbox not used: the zip was built with --insecure"
+    scratch = Path(shutil.copytree(home / "source" / "course", tmp_path / "scratch"))  # where run() grades
+    cached = examples.cache_file(scratch, "a1_deep_network")
+    assert cached.is_file() and cached.stat().st_size > 10_000
+    kept = cached.stat().st_mtime_ns
+    assert examples.warm((VISIBLE, HIDDEN), tuple(taught_in("a1_deep_network")), cached) > 0
+    assert cached.stat().st_mtime_ns == kept  # replayed, not drawn and written again
 
 
 def split_cell() -> CellResult:

@@ -4,7 +4,8 @@
 
     setup.sh          (Gradescope runs it once, as root, on its Ubuntu image) installs bubblewrap and a
                       Python 3.11+ with apt-get, a venv at /autograder/venv, and the kit from kit/ with the
-                      exact versions of constraints.txt
+                      exact versions of constraints.txt; draws the checks' examples into the image's cache,
+                      and checks that the sandbox starts
     run_autograder    grades /autograder/submission/*.ipynb: python -m autograder.staff.gradescope /autograder
     constraints.txt   every package of the machine that built the zip, pinned (the grades it tested)
     settings.json     {"assignment", "hidden_visibility", "insecure", "grader_version"}
@@ -79,7 +80,7 @@ else
 fi
 "$PYTHON" -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --constraint /autograder/source/constraints.txt /autograder/source/kit
-/autograder/venv/bin/python -c 'from autograder.staff.gradescope import sandbox_check; print(sandbox_check())'
+/autograder/venv/bin/python -c 'from autograder.staff.gradescope import setup; print(setup())'
 """
 #: Gradescope runs run_autograder for every submission (AUTOGRADER_PYTHON and AUTOGRADER_HOME: for a test).
 RUN = """#!/usr/bin/env bash
@@ -279,6 +280,15 @@ def _write(home: Path, data: dict[str, Any]) -> dict[str, Any]:
     (home / "results").mkdir(parents=True, exist_ok=True)
     store.write_atomic(home / "results" / "results.json", json.dumps(data, indent=1))
     return data
+
+
+def setup(home: Path = Path("/autograder")) -> str:
+    """setup.sh's last step: the examples of the assignment's checks drawn once, into this image's examples cache
+    (every submission's container starts from the image: none draws them again); then :func:`sandbox_check`."""
+    from autograder.grading.cells import warm_checks
+
+    warm_checks(home / "source" / "course", json.loads((home / "source" / "settings.json").read_text())["assignment"])
+    return sandbox_check(home)
 
 
 def sandbox_check(home: Path = Path("/autograder")) -> str:
