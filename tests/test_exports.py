@@ -17,7 +17,8 @@ from dnn_checks.results import CheckResult, PropertyResult
 from autograder.grading import gradebook, store
 from autograder.grading.cells import assignment_inputs
 from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
-from autograder.staff.exports import CSV_COLUMNS, cell_kinds
+from autograder.grading.cells import cell_kinds
+from autograder.staff.exports import CSV_COLUMNS
 from autograder.staff.feedback import texts
 from autograder.staff.gradescope import results_json
 

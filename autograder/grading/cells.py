@@ -195,6 +195,12 @@ def assignment_inputs(root: Path, assignment: str) -> AssignmentInputs:
     return AssignmentInputs(sources, course.helper_files(root, assignment), others)
 
 
+def cell_kinds(root: Path, assignment: str) -> dict[tuple[str, str], str]:
+    """``(notebook, grade_id) -> "autograded" | "manual"`` for every graded cell of the source notebooks."""
+    return {(name, cell.grade_id): "manual" if cell.role == "manual" else "autograded"
+            for name, source in assignment_inputs(root, assignment).sources.items() for cell in source.graded()}
+
+
 @functools.cache
 def warm_checks(root: Path, assignment: str) -> int:
     """Make the examples of the checks of the functions ``assignment`` teaches ready (once per process, from the

@@ -20,7 +20,7 @@ from typing import Any
 
 from nbgrader.api import MissingEntry
 
-from autograder.grading.cells import assignment_inputs
+from autograder.grading.cells import cell_kinds
 from autograder.grading.gradebook import open_gradebook
 from autograder.grading.results import StudentResult
 from autograder.grading.store import grader_version, load_all, write_atomic
@@ -29,12 +29,6 @@ from autograder.staff.gradescope import results_json
 
 CSV_COLUMNS = ("student", "notebook", "cell", "kind", "score", "max_score", "notebook_score",
                "notebook_max_score", "total_score", "total_max_score", "error")
-
-
-def cell_kinds(root: Path, assignment: str) -> dict[tuple[str, str], str]:
-    """``(notebook, grade_id) -> "autograded" | "manual"`` for every graded cell of the source notebooks."""
-    return {(name, cell.grade_id): "manual" if cell.role == "manual" else "autograded"
-            for name, source in assignment_inputs(root, assignment).sources.items() for cell in source.graded()}
 
 
 def csv_rows(results: Mapping[str, StudentResult], kinds: Mapping[tuple[str, str], str]) -> list[dict[str, Any]]:

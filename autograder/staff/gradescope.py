@@ -92,7 +92,7 @@ exec "${AUTOGRADER_PYTHON:-/autograder/venv/bin/python}" -m autograder.staff.gra
 
 def results_json(result: StudentResult, kinds: Mapping[tuple[str, str], str], *, version: str,
                  hidden: HiddenVisibility = "after_due_date", seconds: float | None = None) -> dict[str, Any]:
-    """Gradescope's ``results.json`` for one graded submission (``kinds``: ``exports.cell_kinds``)."""
+    """Gradescope's ``results.json`` for one graded submission (``kinds``: ``cells.cell_kinds``)."""
     if all(notebook.notes for notebook in result.notebooks.values()):
         return refusal(error(result) or "nothing could be graded", list(result.notebooks),
                        seconds=seconds or result.seconds)
@@ -247,7 +247,6 @@ def run(home: Path) -> dict[str, Any]:
     from autograder.course import CourseError
     from autograder.grading.batch import grade_assignment
     from autograder.sandbox.bubblewrap import check_available, mode
-    from autograder.staff.exports import cell_kinds
 
     began = time.perf_counter()
     settings = json.loads((home / "source" / "settings.json").read_text())
@@ -266,6 +265,8 @@ def run(home: Path) -> dict[str, Any]:
             batch = grade_assignment(course_dir=root, assignment=assignment, students=[STUDENT], jobs=1,
                                      insecure=settings["insecure"])
             result = batch.outcomes[0].result
+            from autograder.grading.cells import cell_kinds  # the checks: imported once grading has started
+
             data = results_json(result, cell_kinds(root, assignment), version=batch.version,
                                 hidden=settings["hidden_visibility"], seconds=time.perf_counter() - began)
             if data["tests"]:  # graded: by what (a refusal says why, nothing more)
