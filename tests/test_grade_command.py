@@ -173,6 +173,17 @@ def test_who_handed_in_nothing_is_graded_without_a_grading_process(tmp_path: Pat
     assert [(o.student, o.status) for o in again.outcomes] == [("dave", "unchanged"), ("frank", "unchanged")]
 
 
+def test_without_a_gradebook_the_results_go_to_the_feedback_and_the_store_only(tmp_path: Path) -> None:
+    root = tc.make_course(tmp_path)
+    tc.submit(root, "alice", "a1", tc.source_a1())
+    batch = grade_assignment(course_dir=root, assignment="a1", students=["alice"], gradebook=False)
+    assert [(o.student, o.status, o.result.score) for o in batch.outcomes] == [("alice", "graded", 5.0)]
+    assert not (root / "gradebook.db").exists()
+    assert (root / "feedback" / "alice" / "a1" / "a1.html").is_file()
+    again = grade_assignment(course_dir=root, assignment="a1", students=["alice"], gradebook=False)
+    assert [(o.student, o.status) for o in again.outcomes] == [("alice", "unchanged")]
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL])
 def test_stopped_halfway_then_restarted_grades_each_once(tmp_path: Path, stop: signal.Signals) -> None:
     root = tc.make_course(tmp_path)

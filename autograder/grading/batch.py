@@ -63,14 +63,15 @@ class ToGrade(NamedTuple):
 def grade_assignment(*, course_dir: Path | None = None, assignment: str, students: Sequence[str] = (),
                      jobs: int | None = None, json_path: Path | None = None, force: bool = False,
                      insecure: bool = False, dask: str | None = None, budget: float | None = None,
-                     console: Console | None = None) -> Batch:
+                     console: Console | None = None, gradebook: bool = True) -> Batch:
     """Grade ``assignment`` (every student, or ``students``), ``budget`` seconds of wall time each at most
-    (None: ``Limits.submission_seconds``); raise CourseError when nothing can be graded."""
+    (None: ``Limits.submission_seconds``), into the course's gradebook unless ``gradebook`` is false (a course
+    copy that is thrown away: Gradescope's); raise CourseError when nothing can be graded."""
     root = course.find_course(course_dir)
     sources = course.source_notebooks(root, assignment)
     _require_sandbox(insecure=insecure, remote=dask is not None)
     version = store.grader_version(root, assignment)
-    with BackgroundGradebook(root, assignment, sources) as book:
+    with BackgroundGradebook(root, assignment, sources) if gradebook else NoGradebook() as book:
         # The students with a folder in submitted/ are known at once: their grading processes start while the
         # gradebook is made. The gradebook's other students handed in nothing; they are graded here, after.
         names = sorted(set(students)) if students else course.students(root)
@@ -84,8 +85,8 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
                                            probed=None if insecure else _sandbox_mode()))
         graded = [_finish(book.recorder(), root, assignment, item, version=version,
                           content=todo[item["student"]].content) for item in _progress(results, len(tasks), console)]
-        if not students:
-            absent = sorted({s.id for s in book.recorder().gradebook.students} - set(names))
+        if not students and (recorder := book.recorder()) is not None:
+            absent = sorted({s.id for s in recorder.gradebook.students} - set(names))
             kept_absent, todo_absent = _reuse(root, assignment, absent, version=version, force=force)
             kept, todo = kept | kept_absent, todo | todo_absent
         graded += [_keep(book.recorder(), root, assignment, student, _nothing_handed_in(root, assignment), 0.0,
@@ -126,6 +127,19 @@ class BackgroundGradebook:
         self._background.shutdown(cancel_futures=True)
         if self._recorder is not None:
             self._recorder.__exit__(*exc)
+
+
+class NoGradebook:
+    """No gradebook: results go to the feedback pages and the store only (``book.recorder()`` is None)."""
+
+    def recorder(self) -> None:
+        return None
+
+    def __enter__(self) -> NoGradebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
 
 
 def _create_assignment(root: Path, assignment: str, sources: Mapping[str, Path]) -> None:
@@ -170,15 +184,17 @@ def _reuse(root: Path, assignment: str, names: Sequence[str], *, version: str,
     return kept, todo
 
 
-def _kept(recorder: Recorder, root: Path, assignment: str, stored: Mapping[str, StudentResult]) -> list[Outcome]:
+def _kept(recorder: Recorder | None, root: Path, assignment: str,
+          stored: Mapping[str, StudentResult]) -> list[Outcome]:
     """The stored results reused, each recorded again where the gradebook lacks it (a gradebook made anew)."""
-    recorded = {s.student.id for s in recorder.gradebook.find_assignment(assignment).submissions}
-    for student in stored.keys() - recorded:
-        _record(recorder, root, assignment, student, stored[student])
+    if recorder is not None:
+        recorded = {s.student.id for s in recorder.gradebook.find_assignment(assignment).submissions}
+        for student in stored.keys() - recorded:
+            _record(recorder, root, assignment, student, stored[student])
     return [Outcome(student, "unchanged", result, 0.0) for student, result in stored.items()]
 
 
-def _finish(recorder: Recorder, root: Path, assignment: str, item: dict[str, Any], *,
+def _finish(recorder: Recorder | None, root: Path, assignment: str, item: dict[str, Any], *,
             version: str, content: str) -> Outcome:
     """Record a fresh result in the gradebook and the feedback, then store it (stored last: see module doc)."""
     from autograder.grading.cells import assignment_inputs, ungraded_result
@@ -196,8 +212,8 @@ def _finish(recorder: Recorder, root: Path, assignment: str, item: dict[str, Any
     return _keep(recorder, root, assignment, student, result, item["seconds"], version=version, content=content)
 
 
-def _keep(recorder: Recorder, root: Path, assignment: str, student: str, result: StudentResult, seconds: float, *,
-          version: str, content: str) -> Outcome:
+def _keep(recorder: Recorder | None, root: Path, assignment: str, student: str, result: StudentResult,
+          seconds: float, *, version: str, content: str) -> Outcome:
     """Record a graded result, graded in ``seconds``, in the gradebook and the feedback, then store it."""
     result = dataclasses.replace(result, seconds=seconds)
     _record(recorder, root, assignment, student, result)
@@ -212,12 +228,14 @@ def _nothing_handed_in(root: Path, assignment: str) -> StudentResult:
     return not_submitted(assignment_inputs(root, assignment).sources)
 
 
-def _record(recorder: Recorder, root: Path, assignment: str, student: str, result: StudentResult) -> None:
+def _record(recorder: Recorder | None, root: Path, assignment: str, student: str, result: StudentResult) -> None:
+    """The result in the gradebook (if there is one) and the feedback pages."""
     from autograder.grading.cells import assignment_inputs
     from autograder.staff import feedback
 
-    submitted = course.submission(root, student, assignment)
-    recorder.record(assignment, student, submitted.timestamp, result, assignment_inputs(root, assignment).sources)
+    if recorder is not None:
+        submitted = course.submission(root, student, assignment)
+        recorder.record(assignment, student, submitted.timestamp, result, assignment_inputs(root, assignment).sources)
     feedback.write(root, assignment, student, result)
 
 
