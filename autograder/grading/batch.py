@@ -223,9 +223,10 @@ def _keep(recorder: Recorder | None, root: Path, assignment: str, student: str, 
 
 def _nothing_handed_in(root: Path, assignment: str) -> StudentResult:
     """The result of a submission without a notebook: nothing to run, so made here, without a grading process."""
-    from autograder.grading.cells import assignment_inputs, not_submitted
+    from autograder.grading.cells import assignment_inputs, ungraded_result
+    from autograder.grading.results import Note
 
-    return not_submitted(assignment_inputs(root, assignment).sources)
+    return ungraded_result(assignment_inputs(root, assignment).sources, Note("not_submitted"))
 
 
 def _record(recorder: Recorder | None, root: Path, assignment: str, student: str, result: StudentResult) -> None:

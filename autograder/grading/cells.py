@@ -149,11 +149,6 @@ def grade_submission(start: Callable[[], Session], notebooks: Mapping[str, Any],
     return StudentResult(graded, tuple(sorted(set(notebooks) - set(sources))))
 
 
-def not_submitted(sources: Mapping[str, SourceNotebook]) -> StudentResult:
-    """The result of a student who handed in no notebook: what ``grade_submission`` gives, with nothing to run."""
-    return StudentResult({name: _not_run(source, Note("not_submitted")) for name, source in sources.items()})
-
-
 def ungraded_result(sources: Mapping[str, SourceNotebook], note: Note, status: Status = "not_run") -> StudentResult:
     """A result with every cell of every notebook at 0 and ``status``, for the reason ``note`` gives."""
     return StudentResult({name: _not_run(source, note, status) for name, source in sources.items()})

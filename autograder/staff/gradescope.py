@@ -112,20 +112,21 @@ def results_json(result: StudentResult, kinds: Mapping[tuple[str, str], str], *,
 def sandbox_down(why: str, *, seconds: float = 0.0) -> dict[str, Any]:
     """A submission not graded because the sandbox cannot start in this container: no test; for the student,
     that it is not their work's fault and whom to tell; ``why`` for the instructor, in ``extra_data``."""
-    return {"score": 0.0, "execution_time": round(seconds, 3),
-            "output": "Your submission was not graded: the autograder could not start the sandbox it runs notebooks "
-                      "in on this Gradescope server. This is a problem of the course's autograder, not of your "
-                      "work: please tell your instructor, and submit again once they have fixed it.",
-            "output_format": "text", "visibility": VISIBLE, "stdout_visibility": "hidden",
-            "extra_data": {"refused": True, "sandbox": f"unavailable: {why}"}, "tests": []}
+    return _not_graded("the autograder could not start the sandbox it runs notebooks in on this Gradescope server. "
+                       "This is a problem of the course's autograder, not of your work: please tell your instructor, "
+                       "and submit again once they have fixed it.", seconds, sandbox=f"unavailable: {why}")
 
 
 def refusal(why: str, notebooks: list[str], *, seconds: float = 0.0) -> dict[str, Any]:
     """A submission that is not graded: no test; ``why``, and the notebooks to hand in, for the student to read."""
-    return {"score": 0.0, "execution_time": round(seconds, 3),
-            "output": f"Your submission was not graded: {why.rstrip('.')}. This assignment takes {_names(notebooks)}.",
+    return _not_graded(f"{why.rstrip('.')}. This assignment takes {_names(notebooks)}.", seconds)
+
+
+def _not_graded(why: str, seconds: float, **extra: str) -> dict[str, Any]:
+    """``results.json`` without a test, saying ``why`` to the student; ``extra`` for the instructor."""
+    return {"score": 0.0, "execution_time": round(seconds, 3), "output": f"Your submission was not graded: {why}",
             "output_format": "text", "visibility": VISIBLE, "stdout_visibility": "hidden",
-            "extra_data": {"refused": True}, "tests": []}
+            "extra_data": {"refused": True, **extra}, "tests": []}
 
 
 def _autograded(result: StudentResult, kinds: Mapping[tuple[str, str], str]) -> list[tuple[str, str, CellResult]]:
@@ -249,7 +250,7 @@ def run(home: Path) -> dict[str, Any]:
     from autograder.sandbox.bubblewrap import check_available, mode
 
     began = time.perf_counter()
-    settings = json.loads((home / "source" / "settings.json").read_text())
+    settings = _settings(home)
     assignment = settings["assignment"]
     down = None if settings["insecure"] else check_available()
     if down:
@@ -276,6 +277,11 @@ def run(home: Path) -> dict[str, Any]:
     return _write(home, data)
 
 
+def _settings(home: Path) -> dict[str, Any]:
+    """The zip's ``settings.json``, unpacked in ``home/source``."""
+    return json.loads((home / "source" / "settings.json").read_text())
+
+
 def _write(home: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Write ``data`` as ``home/results/results.json``; return it."""
     (home / "results").mkdir(parents=True, exist_ok=True)
@@ -288,7 +294,7 @@ def setup(home: Path = Path("/autograder")) -> str:
     (every submission's container starts from the image: none draws them again); then :func:`sandbox_check`."""
     from autograder.grading.cells import warm_checks
 
-    warm_checks(home / "source" / "course", json.loads((home / "source" / "settings.json").read_text())["assignment"])
+    warm_checks(home / "source" / "course", _settings(home)["assignment"])
     return sandbox_check(home)
 
 
@@ -297,8 +303,7 @@ def sandbox_check(home: Path = Path("/autograder")) -> str:
     with ``--insecure`` and the sandbox cannot start in this image)."""
     from autograder.sandbox.bubblewrap import check_available
 
-    settings = json.loads((home / "source" / "settings.json").read_text())
-    if settings["insecure"]:
+    if _settings(home)["insecure"]:
         return "sandbox not used: the zip was built with --insecure"
     why = check_available()
     return (f"WARNING: the sandbox cannot start in this image ({why}). Every submission will be refused, asking "
