@@ -18,7 +18,7 @@ from typing import Any
 import nbformat
 import nbgrader.api
 from alembic.script import ScriptDirectory
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry, SubmittedNotebook
 from nbgrader.dbutil import ALEMBIC_DIR
 from nbgrader.preprocessors import (
     AssignLatePenalties,
@@ -30,6 +30,7 @@ from nbgrader.preprocessors import (
     SaveCells,
 )
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import joinedload
 from traitlets.config import Config
 
 from autograder.course import nbgrader_config
@@ -130,13 +131,20 @@ def _record_notebook(gb: Gradebook, assignment: str, student: str, name: str, no
     """Auto scores of the test cells (None for manual ones) and the comments of the solution cells
     (the feedback ``texts`` of their test cells)."""
     submitted = gb.find_submission_notebook(name, assignment, student)
-    grades, comments = {g.name: g for g in submitted.grades}, {c.name: c for c in submitted.comments}
+    grades, comments = _by_cell_name(gb, Grade, submitted), _by_cell_name(gb, Comment, submitted)
     for cell in source.graded():
         grade = grades[cell.grade_id]
         grade.auto_score = notebook.cells[cell.grade_id].score if cell.role == "test" else None
         grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
     for solution, tests in _tests_of_solutions(source).items():
         comments[solution].auto_comment = "\n\n".join(texts[t] for t in tests) or None
+
+
+def _by_cell_name(gb: Gradebook, kind: type[Grade] | type[Comment], notebook: SubmittedNotebook) -> dict[str, Any]:
+    """The notebook's grades (or comments) by their cell's name, the cells loaded in the same query: ``g.name``
+    loads each one's cell on its own (a query per cell, again for every student: a commit expires them)."""
+    rows = gb.db.query(kind).options(joinedload(kind.cell)).filter(kind.notebook_id == notebook.id)
+    return {row.cell.name: row for row in rows}
 
 
 def _tests_of_solutions(source: SourceNotebook) -> dict[str, list[str]]:
