@@ -29,7 +29,8 @@ from dnn_checks.graded import TABLE, graded
 from nbformat import NotebookNode
 
 from autograder.course import copy_assignment, submission
-from autograder.grading.cells import assignment_inputs, grade_submission
+from autograder.grading.assignment import assignment_inputs
+from autograder.grading.cells import grade_submission
 from autograder.grading.results import StudentResult
 from autograder.sandbox.budget import Budget
 from autograder.sandbox.remote import WorkerFactory

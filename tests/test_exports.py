@@ -11,17 +11,15 @@ from pathlib import Path
 
 import pytest
 import tiny_course as tc
-from test_gradescope import validate
 from dnn_checks.results import CheckResult, PropertyResult
+from test_gradescope import validate
 
 from autograder.grading import gradebook, store
-from autograder.grading.cells import assignment_inputs
-from autograder.grading.results import CellResult, NotebookResult, Note, StudentResult
-from autograder.grading.cells import cell_kinds
+from autograder.grading.assignment import assignment_inputs, cell_kinds
+from autograder.grading.results import CellResult, Note, NotebookResult, StudentResult
 from autograder.staff.exports import CSV_COLUMNS
 from autograder.staff.feedback import texts
 from autograder.staff.gradescope import results_json
-
 
 
 def cell_result(function: str, score: float, max_score: float) -> CellResult:

@@ -14,7 +14,8 @@ from local_session import LocalSession
 
 from autograder import course
 from autograder.grading import gradebook
-from autograder.grading.cells import assignment_inputs, grade_submission
+from autograder.grading.assignment import assignment_inputs
+from autograder.grading.cells import grade_submission
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,6 @@ from rich.table import Table
 from autograder import course
 from autograder.course import CourseError, Submission
 from autograder.grading import parallel, store
-from autograder.grading.submission import worker_preload
 
 if TYPE_CHECKING:
     from autograder.grading.gradebook import Recorder
@@ -69,19 +68,25 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
     copy that is thrown away: Gradescope's); raise CourseError when nothing can be graded."""
     root = course.find_course(course_dir)
     sources = course.source_notebooks(root, assignment)
-    _require_sandbox(insecure=insecure, remote=dask is not None)
-    version = store.grader_version(root, assignment)
-    with BackgroundGradebook(root, assignment, sources) if gradebook else NoGradebook() as book:
+    with ThreadPoolExecutor(1, thread_name_prefix="sandbox-probe") as probing:
+        # The probe runs a Python in the sandbox (half a second); what the grading processes need is read meanwhile.
+        probe = probing.submit(_require_sandbox, insecure=insecure, remote=dask is not None)
+        from autograder.grading.submission import worker_preload
+
+        version = store.grader_version(root, assignment)
         # The students with a folder in submitted/ are known at once: their grading processes start while the
         # gradebook is made. The gradebook's other students handed in nothing; they are graded here, after.
         names = sorted(set(students)) if students else course.students(root)
         kept, todo = _reuse(root, assignment, names, version=version, force=force)
+        preload = worker_preload(sources.values())
+        probe.result()
+    with BackgroundGradebook(root, assignment, sources) if gradebook else NoGradebook() as book:
         tasks = [{"root": str(root), "assignment": assignment, "student": s, "insecure": insecure, "budget": budget,
                   "notebooks": {name: str(path) for name, path in t.submission.notebooks.items()}}
                  for s, t in todo.items() if t.submission.notebooks]
         results = (parallel.run_dask(tasks, address=dask) if dask
                    else parallel.run_local(tasks, jobs=jobs or parallel.default_jobs(), insecure=insecure,
-                                           budget=budget, preload=worker_preload(sources.values()),
+                                           budget=budget, preload=preload,
                                            probed=None if insecure else _sandbox_mode()))
         graded = [_finish(book.recorder(), root, assignment, item, version=version,
                           content=todo[item["student"]].content) for item in _progress(results, len(tasks), console)]
@@ -197,7 +202,7 @@ def _kept(recorder: Recorder | None, root: Path, assignment: str,
 def _finish(recorder: Recorder | None, root: Path, assignment: str, item: dict[str, Any], *,
             version: str, content: str) -> Outcome:
     """Record a fresh result in the gradebook and the feedback, then store it (stored last: see module doc)."""
-    from autograder.grading.cells import assignment_inputs, ungraded_result
+    from autograder.grading.assignment import assignment_inputs, ungraded_result
     from autograder.grading.results import Note, StudentResult
 
     student = item["student"]
@@ -223,7 +228,7 @@ def _keep(recorder: Recorder | None, root: Path, assignment: str, student: str, 
 
 def _nothing_handed_in(root: Path, assignment: str) -> StudentResult:
     """The result of a submission without a notebook: nothing to run, so made here, without a grading process."""
-    from autograder.grading.cells import assignment_inputs, ungraded_result
+    from autograder.grading.assignment import assignment_inputs, ungraded_result
     from autograder.grading.results import Note
 
     return ungraded_result(assignment_inputs(root, assignment).sources, Note("not_submitted"))
@@ -231,7 +236,7 @@ def _nothing_handed_in(root: Path, assignment: str) -> StudentResult:
 
 def _record(recorder: Recorder | None, root: Path, assignment: str, student: str, result: StudentResult) -> None:
     """The result in the gradebook (if there is one) and the feedback pages."""
-    from autograder.grading.cells import assignment_inputs
+    from autograder.grading.assignment import assignment_inputs
     from autograder.staff import feedback
 
     if recorder is not None:

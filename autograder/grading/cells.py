@@ -19,16 +19,16 @@ import io
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from dnn_checks.graded import ASSIGNMENTS, taught_in
 from dnn_checks.registry import VISIBLE
 from dnn_checks.results import CheckResult, collecting
 
-from autograder import course
 from autograder.grading import examples
-from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, Status, StudentResult
-from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan, read_source
+from autograder.grading.assignment import assignment_inputs, not_run
+from autograder.grading.results import CellResult, NotebookResult, Note, NoteKind, StudentResult
+from autograder.grading.submission import SourceNotebook, Step, SubmissionError, plan
 from autograder.hidden import HIDDEN, grading
 
 #: Seconds a student cell may run (cells that train for long are tagged skip-grading).
@@ -149,51 +149,17 @@ def grade_submission(start: Callable[[], Session], notebooks: Mapping[str, Any],
     return StudentResult(graded, tuple(sorted(set(notebooks) - set(sources))))
 
 
-def ungraded_result(sources: Mapping[str, SourceNotebook], note: Note, status: Status = "not_run") -> StudentResult:
-    """A result with every cell of every notebook at 0 and ``status``, for the reason ``note`` gives."""
-    return StudentResult({name: _not_run(source, note, status) for name, source in sources.items()})
-
-
 def _notebook_result(start: Callable[[], Session], path: Path | None, source: SourceNotebook,
                      others: Mapping[str, set[str]]) -> NotebookResult:
     """A notebook's cells, or every cell not run and why (not submitted, or why it could not be read)."""
     if path is None:
-        return _not_run(source, Note("not_submitted"))
+        return not_run(source, Note("not_submitted"))
     try:
         steps = plan(path, source, others=others)
     except SubmissionError as exc:
-        return _not_run(source, Note(exc.kind, None, str(exc)))
+        return not_run(source, Note(exc.kind, None, str(exc)))
     with contextlib.closing(start()) as session:
         return NotebookResult(grade_notebook(session, steps, source))
-
-
-def _not_run(source: SourceNotebook, note: Note, status: Status = "not_run") -> NotebookResult:
-    return NotebookResult({c.grade_id: CellResult(c.grade_id, status, 0.0, c.points) for c in source.graded()},
-                          (note,))
-
-
-class AssignmentInputs(NamedTuple):
-    """What grading any submission of an assignment needs, read once per process."""
-
-    sources: dict[str, SourceNotebook]
-    files: dict[str, bytes]
-    others: dict[str, set[str]]
-
-
-@functools.cache
-def assignment_inputs(root: Path, assignment: str) -> AssignmentInputs:
-    """The source notebooks, the helper files and the other assignments' grade ids."""
-    sources = {name: read_source(path) for name, path in course.source_notebooks(root, assignment).items()}
-    others = {other: {c.grade_id for path in course.source_notebooks(root, other).values()
-                      for c in read_source(path).cells}
-              for other in course.assignments(root) if other != assignment}
-    return AssignmentInputs(sources, course.helper_files(root, assignment), others)
-
-
-def cell_kinds(root: Path, assignment: str) -> dict[tuple[str, str], str]:
-    """``(notebook, grade_id) -> "autograded" | "manual"`` for every graded cell of the source notebooks."""
-    return {(name, cell.grade_id): "manual" if cell.role == "manual" else "autograded"
-            for name, source in assignment_inputs(root, assignment).sources.items() for cell in source.graded()}
 
 
 @functools.cache

@@ -143,9 +143,10 @@ def _drop_root() -> None:
 
 def _preload(modules: list[str]) -> None:
     """Import once, in the server, what every submission imports (each child then gets it for free): numpy,
-    matplotlib, IPython's input transformer, and ``modules`` (``sklearn.datasets``, 1.5-4 s to import, where the
-    graded cells load the digits)."""
+    matplotlib, the visible checks (the notebooks' ``run_checks`` and ``needs_working``), IPython's input
+    transformer, and ``modules`` (``sklearn.datasets``, 1.5-4 s to import, where the graded cells load the digits)."""
     os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
+    from dnn_checks import cell, plot_cell  # noqa: F401 - run_checks and needs_working, with the visible checks
     import matplotlib
 
     matplotlib.use("Agg")

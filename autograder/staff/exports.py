@@ -20,7 +20,7 @@ from typing import Any
 
 from nbgrader.api import MissingEntry
 
-from autograder.grading.cells import cell_kinds
+from autograder.grading.assignment import cell_kinds
 from autograder.grading.gradebook import open_gradebook
 from autograder.grading.results import StudentResult
 from autograder.grading.store import grader_version, load_all, write_atomic

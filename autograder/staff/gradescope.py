@@ -266,7 +266,7 @@ def run(home: Path) -> dict[str, Any]:
             batch = grade_assignment(course_dir=root, assignment=assignment, students=[STUDENT], jobs=1,
                                      insecure=settings["insecure"], gradebook=False)
             result = batch.outcomes[0].result
-            from autograder.grading.cells import cell_kinds  # the checks: imported once grading has started
+            from autograder.grading.assignment import cell_kinds  # nbformat: imported by grading, not before it
 
             data = results_json(result, cell_kinds(root, assignment), version=batch.version,
                                 hidden=settings["hidden_visibility"], seconds=time.perf_counter() - began)
