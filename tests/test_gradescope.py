@@ -151,6 +151,7 @@ def notebook(answers: dict[str, str]) -> str:
 def test_a_correct_submission_under_another_name_earns_every_autograded_point(unpacked: Path, tmp_path: Path) -> None:
     data = autograde(unpacked, tmp_path / "autograder", {"a1 (3).ipynb": notebook({})})
     assert data["score"] == 5.0 and [t["name"] for t in data["tests"]] == ["test_double", "test_square"]
+    assert data["output"].splitlines()[0] == "Your notebook a1 (3).ipynb is read as a1.ipynb, the assignment's notebook."
     assert all(t["status"] == "passed" and t["visibility"] == "hidden" for t in data["tests"])
     assert all(t["extra_data"]["grader_version"] == data["extra_data"]["grader_version"] for t in data["tests"])
     assert data["extra_data"]["sandbox"] == mode() != "insecure"  # what graded it: the sandbox, not the bare machine
@@ -185,8 +186,11 @@ def test_what_cannot_be_graded_is_refused_with_the_reason(unpacked: Path, tmp_pa
     files = {name: content if content is not None else nbformat.writes(tc.source_a2()) for name, content in files.items()}
     data = autograde(unpacked, tmp_path / "autograder", files)
     assert data["tests"] == [] and data["extra_data"] == {"refused": True} and says in data["output"]
-    assert data["output"].startswith("Your submission was not graded: ")
-    assert data["output"].endswith("This assignment takes a1.ipynb.") and "/tmp" not in data["output"]
+    *renamed, refused = data["output"].split("\n")
+    assert renamed == (["Your notebook a2.ipynb is read as a1.ipynb, the assignment's notebook."]
+                       if "a2.ipynb" in files else [])
+    assert refused.startswith("Your submission was not graded: ")
+    assert refused.endswith("This assignment takes a1.ipynb.") and "/tmp" not in data["output"]
 
 
 def test_without_the_sandbox_the_student_is_told_it_is_not_their_fault(unpacked: Path, tmp_path: Path,

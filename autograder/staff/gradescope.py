@@ -262,7 +262,7 @@ def run(home: Path) -> dict[str, Any]:
             if not handed_in:
                 raise CourseError("it holds no notebook (.ipynb)")
             folder = root / "submitted" / STUDENT / assignment
-            place(handed_in, folder, settings["notebooks"])
+            renamed = place(handed_in, folder, settings["notebooks"])
             batch = grade_assignment(course_dir=root, assignment=assignment, students=[STUDENT], jobs=1,
                                      insecure=settings["insecure"], gradebook=False)
             result = batch.outcomes[0].result
@@ -272,6 +272,8 @@ def run(home: Path) -> dict[str, Any]:
                                 hidden=settings["hidden_visibility"], seconds=time.perf_counter() - began)
             if data["tests"]:  # graded: by what (a refusal says why, nothing more)
                 data["extra_data"]["sandbox"] = "insecure" if settings["insecure"] else mode()
+            if renamed:
+                data["output"] = f"{renamed}\n{data['output']}"
         except CourseError as exc:
             data = refusal(str(exc), settings["notebooks"], seconds=time.perf_counter() - began)
     return _write(home, data)
@@ -311,14 +313,19 @@ def sandbox_check(home: Path = Path("/autograder")) -> str:
             "only if you trust every submission.") if why else "sandbox ok"
 
 
-def place(handed_in: list[Path], folder: Path, notebooks: list[str]) -> None:
-    """Copy the submitted notebooks into ``folder``; one notebook under another name becomes the assignment's."""
+def place(handed_in: list[Path], folder: Path, notebooks: list[str]) -> str | None:
+    """Copy the submitted notebooks into ``folder``; one notebook under another name becomes the assignment's,
+    and the line returned tells the student so (None when every notebook kept its name): the grader's messages
+    name the notebook by the assignment's name."""
     folder.mkdir(parents=True, exist_ok=True)
     names = {path: path.stem for path in handed_in}
     if len(notebooks) == 1 and len(handed_in) == 1:
         names[handed_in[0]] = notebooks[0]
     for path, name in names.items():
         shutil.copyfile(path, folder / f"{name}.ipynb")
+    renamed = [f"Your notebook {path.name} is read as {name}.ipynb, the assignment's notebook."
+               for path, name in names.items() if path.name != f"{name}.ipynb"]
+    return renamed[0] if renamed else None
 
 
 def _names(notebooks: list[str]) -> str:
