@@ -38,6 +38,10 @@ def run_checks(*functions: str, namespace: Mapping[str, Any]) -> float:
     return run_cell(VISIBLE, functions, namespace)
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
+
 def __getattr__(name: str) -> Any:
     """A name of ``__all__``, imported from its module on first use."""
     if name not in _HOMES:
