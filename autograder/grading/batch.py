@@ -1,17 +1,18 @@
 """``autograder grade``: grade an assignment's submissions, resumably, into the gradebook.
 
 The pipeline, in order: find the course and the assignment; refuse without a sandbox
-unless ``insecure``; split the students with a folder in ``submitted/`` into those whose stored
-result is still valid and those to grade; grade the rest in parallel while the gradebook gets
+unless ``insecure`` (probed in a thread while the students with a folder in ``submitted/`` are
+split into those whose stored result is still valid and those to grade: nothing is written
+before the probe answers); grade the rest in parallel while the gradebook gets
 the assignment (in a background thread: nbgrader's preprocessors cost seconds, which the grading
 processes would otherwise wait for); for each result as it comes, record it in the
 gradebook, write the feedback, then store it (so an interrupted run loses nothing and counts
 nothing twice); then the same for the gradebook's other students, and for every submission
 without a notebook, here (nothing to run: no grading process); write the JSON.
 
-The grading pipeline's own modules (the results, the feedback, the gradebook) import the
-checks and nbgrader: they are imported where they are first used, after the grading
-processes have started.
+The gradebook's module imports nbgrader (seconds): it is imported where it is first used, after
+the grading processes have started. The command never imports the checks, which its grading
+processes run (``tests/test_startup_imports.py``).
 """
 
 from __future__ import annotations
