@@ -92,7 +92,7 @@ exec "${AUTOGRADER_PYTHON:-/autograder/venv/bin/python}" -m autograder.staff.gra
 
 def results_json(result: StudentResult, kinds: Mapping[tuple[str, str], str], *, version: str,
                  hidden: HiddenVisibility = "after_due_date", seconds: float | None = None) -> dict[str, Any]:
-    """Gradescope's ``results.json`` for one graded submission (``kinds``: ``cells.cell_kinds``)."""
+    """Gradescope's ``results.json`` for one graded submission (``kinds``: ``assignment.cell_kinds``)."""
     if all(notebook.notes for notebook in result.notebooks.values()):
         return refusal(error(result) or "nothing could be graded", list(result.notebooks),
                        seconds=seconds or result.seconds)
