@@ -217,6 +217,7 @@ def test_without_the_sandbox_the_student_is_told_it_is_not_their_fault(unpacked:
 
 def test_setup_draws_the_examples_into_the_image_so_no_submission_draws_them(monkeypatch: pytest.MonkeyPatch,
                                                                             tmp_path: Path) -> None:
+    from autograder.sandbox import fonts
     from autograder.staff import gradescope
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -231,6 +232,7 @@ def test_setup_draws_the_examples_into_the_image_so_no_submission_draws_them(mon
     kept = cached.stat().st_mtime_ns
     assert examples.warm((VISIBLE, HIDDEN), tuple(taught_in("a1_deep_network")), cached) > 0
     assert cached.stat().st_mtime_ns == kept  # replayed, not drawn and written again
+    assert list(fonts.font_lists()) and fonts.cache_dir().is_relative_to(tmp_path / "cache")  # and the font list made
 
 
 def split_cell() -> CellResult:

@@ -70,8 +70,9 @@ def grade_assignment(*, course_dir: Path | None = None, assignment: str, student
     root = course.find_course(course_dir)
     sources = course.source_notebooks(root, assignment)
     with ThreadPoolExecutor(1, thread_name_prefix="sandbox-probe") as probing:
-        # The probe runs a Python in the sandbox (half a second); what the grading processes need is read meanwhile.
-        probe = probing.submit(_require_sandbox, insecure=insecure, remote=dask is not None)
+        # The probe runs a Python in the sandbox (half a second; and the first time, one that makes matplotlib's
+        # font list); what the grading processes need is read meanwhile.
+        probe = probing.submit(_prepare_sandbox, insecure=insecure, remote=dask is not None)
         from autograder.grading.submission import worker_preload
 
         version = store.grader_version(root, assignment)
@@ -157,20 +158,24 @@ def _create_assignment(root: Path, assignment: str, sources: Mapping[str, Path])
 
 
 def _sandbox_mode() -> str:
-    """The sandbox's mode, as ``_require_sandbox`` found it (probed once per process)."""
+    """The sandbox's mode, as ``_prepare_sandbox`` found it (probed once per process)."""
     from autograder.sandbox.bubblewrap import mode
 
     return mode()
 
 
-def _require_sandbox(*, insecure: bool, remote: bool) -> None:
-    """Refuse to run student code unsandboxed unless told to (Dask workers check for themselves)."""
-    from autograder.sandbox.bubblewrap import check_available
+def _prepare_sandbox(*, insecure: bool, remote: bool) -> None:
+    """Refuse to run student code unsandboxed unless told to (Dask workers check for themselves); then make
+    matplotlib's font list for the local workers' fork servers, once per machine (``autograder.sandbox.fonts``)."""
+    from autograder.sandbox import fonts
+    from autograder.sandbox.bubblewrap import check_available, environment
 
     reason = None if insecure or remote else check_available()
     if reason:
         raise CourseError(f"the sandbox is not available: {reason}. Student code would run unconfined; "
                           "pass --insecure to grade anyway (only for submissions you trust)")
+    if not remote:
+        fonts.prime(environment())
 
 
 def _reuse(root: Path, assignment: str, names: Sequence[str], *, version: str,

@@ -2,7 +2,8 @@
 
 The sandbox (``bwrap``) shows, read-only, only ``/usr`` (with the ``/lib``, ``/bin`` links),
 the Python installation and the virtualenv (``sys.base_prefix``, ``sys.prefix``), and a
-runtime directory holding ``worker.py``, ``wire.py`` and the student package ``dnn_checks``; plus a
+runtime directory holding ``worker.py``, ``wire.py``, the student package ``dnn_checks`` and
+matplotlib's font list (``autograder.sandbox.fonts``); plus a
 private ``/proc``, a minimal ``/dev`` and a tmpfs ``/tmp``. It does not show the course
 directory, the repository, ``/root``, ``/home``, or other submissions. The ``reference`` and
 ``autograder`` packages and the editable-install hooks are covered wherever they lie inside
@@ -32,6 +33,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from autograder.sandbox import fonts
 
 BWRAP = "/usr/bin/bwrap"
 #: Where the runtime directory appears inside the sandbox.
@@ -108,13 +111,16 @@ def _probe(as_root: bool, level: str) -> str | None:
 
 
 def runtime_files() -> dict[str, bytes]:
-    """The files the worker runs from: relative path -> contents."""
+    """The files the worker runs from: relative path -> contents (with matplotlib's font list when it has been
+    made, :mod:`autograder.sandbox.fonts`)."""
     here = Path(__file__).parent
     # The whole student package: the notebooks' locked cells import it (`from dnn_checks import run_checks`).
     package = Path(importlib.util.find_spec("dnn_checks").origin).parent
     student = {f"dnn_checks/{p.relative_to(package)}": p.read_bytes() for p in sorted(package.rglob("*"))
                if p.is_file() and "__pycache__" not in p.parts}
-    return {"worker.py": (here / "worker.py").read_bytes(), "wire.py": (here / "wire.py").read_bytes(), **student}
+    font_lists = {f"{fonts.RUNTIME_FOLDER}/{name}": data for name, data in fonts.font_lists().items()}
+    return {"worker.py": (here / "worker.py").read_bytes(), "wire.py": (here / "wire.py").read_bytes(), **student,
+            **font_lists}
 
 
 def write_runtime(directory: Path) -> None:

@@ -141,11 +141,22 @@ def _drop_root() -> None:
     _clear_capabilities()
 
 
+def _matplotlib_config() -> str:
+    """A fresh config folder for matplotlib, holding the font list the runtime folder carries, if any (made
+    outside the sandbox, ``autograder.sandbox.fonts``): matplotlib then does not scan the fonts again."""
+    folder = tempfile.mkdtemp(prefix="mpl-")
+    shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "matplotlib")
+    for name in sorted(os.listdir(shipped)) if os.path.isdir(shipped) else ():
+        shutil.copyfile(os.path.join(shipped, name), os.path.join(folder, name))
+    return folder
+
+
 def _preload(modules: list[str]) -> None:
     """Import once, in the server, what every submission imports (each child then gets it for free): numpy,
     matplotlib, the visible checks (the notebooks' ``run_checks`` and ``needs_working``), IPython's input
     transformer, and ``modules`` (``sklearn.datasets``, 1.5-4 s to import, where the graded cells load the digits)."""
-    os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
+    if "MPLCONFIGDIR" not in os.environ:
+        os.environ["MPLCONFIGDIR"] = _matplotlib_config()
     from dnn_checks import cell, plot_cell  # noqa: F401 - run_checks and needs_working, with the visible checks
     import matplotlib
 

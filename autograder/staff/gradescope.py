@@ -4,8 +4,8 @@
 
     setup.sh          (Gradescope runs it once, as root, on its Ubuntu image) installs bubblewrap and a
                       Python 3.11+ with apt-get, a venv at /autograder/venv, and the kit from kit/ with the
-                      exact versions of constraints.txt; draws the checks' examples into the image's cache,
-                      and checks that the sandbox starts
+                      exact versions of constraints.txt; draws the checks' examples and makes matplotlib's
+                      font list into the image's cache, and checks that the sandbox starts
     run_autograder    grades /autograder/submission/*.ipynb: python -m autograder.staff.gradescope /autograder
     constraints.txt   every package of the machine that built the zip, pinned (the grades it tested)
     settings.json     {"assignment", "hidden_visibility", "insecure", "grader_version"}
@@ -292,11 +292,14 @@ def _write(home: Path, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def setup(home: Path = Path("/autograder")) -> str:
-    """setup.sh's last step: the examples of the assignment's checks drawn once, into this image's examples cache
-    (every submission's container starts from the image: none draws them again); then :func:`sandbox_check`."""
+    """setup.sh's last step: the examples of the assignment's checks drawn once, and matplotlib's font list made
+    once (``autograder.sandbox.fonts``), into this image's caches (every submission's container starts from the
+    image: none makes them again); then :func:`sandbox_check`."""
     from autograder.grading.cells import warm_checks
+    from autograder.sandbox import bubblewrap, fonts
 
     warm_checks(home / "source" / "course", _settings(home)["assignment"])
+    fonts.prime(bubblewrap.environment())
     return sandbox_check(home)
 
 
