@@ -13,7 +13,6 @@ unpickled); one that does not decode, or lacks a property, is drawn again and re
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,9 @@ Examples = dict[str, list[dict[str, Any]]]
 
 def cache_file(root: Path, assignment: str) -> Path:
     """Where the examples of ``assignment``'s checks are kept for this hypothesis, numpy and grader."""
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     versions = f"hypothesis {hypothesis.__version__}, numpy {np.__version__}, {store.grader_version(root, assignment)}"
     digest = hashlib.sha256(versions.encode()).hexdigest()[:32]
-    return home / "dnn-course-kit" / "examples" / f"{assignment}-{digest}.wire"
+    return store.kit_cache() / "examples" / f"{assignment}-{digest}.wire"
 
 
 def warm(registries: tuple[Registry, ...], functions: tuple[str, ...], path: Path) -> int:

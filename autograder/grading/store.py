@@ -5,7 +5,8 @@ hash, the grader version and the result (``StudentResult.as_dict``). A submissio
 content and grader version both match its file is not graded again; anything else (no file,
 a half-written or corrupt one, a changed notebook, changed checks) is graded. The version is a hash of the
 code that decides grades (``autograder``, ``dnn_checks``, ``reference``) and of the
-assignment's source and helper files, so editing a check regrades everyone.
+assignment's source and helper files, so editing a check regrades everyone. What the machine keeps for
+the kit outside any course (drawn examples, matplotlib's font list) is under :func:`kit_cache`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ if TYPE_CHECKING:  # the results import the checks (a second of CPU), not needed
 GRADING_PACKAGES = ("autograder", "dnn_checks", "reference")
 #: Files of those packages that count (code and stored expected values).
 GRADING_SUFFIXES = {".py", ".json", ".npz", ".npy"}
+
+
+def kit_cache() -> Path:
+    """What this machine keeps for the kit between runs, outside any course: ``$XDG_CACHE_HOME/dnn-course-kit``
+    (the checks' drawn examples, matplotlib's font list)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dnn-course-kit"
 
 
 def results_dir(root: Path, assignment: str) -> Path:

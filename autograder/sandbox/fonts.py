@@ -17,11 +17,12 @@ there) is matplotlib's own case: it scans the fonts again, as it did before.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+
+from autograder.grading import store
 
 #: Where the runtime folder holds the font lists (``worker.py`` reads them there).
 RUNTIME_FOLDER = "matplotlib"
@@ -31,12 +32,11 @@ PRIME_SECONDS = 120
 
 def cache_dir() -> Path:
     """The font lists of the installed matplotlib: ``$XDG_CACHE_HOME/dnn-course-kit/matplotlib/<version>``."""
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     try:
         version = metadata.version("matplotlib")
     except metadata.PackageNotFoundError:
         version = "none"
-    return home / "dnn-course-kit" / "matplotlib" / version
+    return store.kit_cache() / "matplotlib" / version
 
 
 def font_lists() -> dict[str, bytes]:
