@@ -42,22 +42,26 @@ def cache_dir() -> Path:
 def font_lists() -> dict[str, bytes]:
     """The font lists made so far (``fontlist-*.json``), by file name; none when :func:`prime` has not run."""
     try:
-        return {p.name: p.read_bytes() for p in sorted(cache_dir().glob("fontlist-*.json")) if p.is_file()}
+        return {p.name: p.read_bytes() for p in _made(cache_dir())}
     except OSError:
         return {}
+
+
+def _made(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("fontlist-*.json") if p.is_file())
 
 
 def prime(environment: dict[str, str]) -> bool:
     """Make the font list in :func:`cache_dir` with ``environment`` (the sandbox's) unless it is there; whether it
     is there now. A failure (a read-only home, no matplotlib) only means the servers scan the fonts themselves."""
-    if font_lists():
-        return True
     folder = cache_dir()
     try:
+        if _made(folder):
+            return True
         folder.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-s", "-c", "import matplotlib.font_manager"],
                        env={**environment, "MPLCONFIGDIR": str(folder)}, stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=PRIME_SECONDS, check=True)
+        return bool(_made(folder))
     except (OSError, subprocess.SubprocessError):
         return False
-    return bool(font_lists())
